@@ -1,0 +1,91 @@
+"""Article text and metadata from an HTML page, through trafilatura."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from trafilatura import bare_extraction
+
+from extract.dated import normalize_paragraph, normalize_text
+from extract.errors import NewsetlError
+
+# these options scored best on the article-extraction benchmark (STACK.md)
+_OPTIONS = {"include_comments": False, "favor_precision": True, "with_metadata": True}
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
+EXTRACTOR_VERSION = "trafilatura-2.3/precision/no-comments"
+
+
+class NoArticleText(NewsetlError):
+    """The page holds no article text that could be extracted."""
+
+    def __init__(self, url: str, detail: str = "no main text found") -> None:
+        self.url = url
+        super().__init__(f"page {url} has no article text: {detail}")
+
+
+@dataclass(frozen=True)
+class PageArticle:
+    """What one HTML page says about its article: normalised paragraphs and metadata."""
+
+    url: str
+    """the page URL as fetched"""
+    canonical_url: str
+    """the page's own canonical URL (link rel=canonical, og:url), else the fetched URL"""
+    title: str
+    authors: tuple[str, ...]
+    language: str | None
+    date: dt.date | None
+    """the publication date from the page's metadata, if it has one"""
+    description: str
+    sitename: str
+    paragraphs: tuple[str, ...]
+
+
+def extract_article(html: bytes | str, url: str) -> PageArticle:
+    """Extract the main text and metadata of a news page; raise NoArticleText if there is none."""
+    try:
+        doc = bare_extraction(html, url=url, **_OPTIONS)
+    except (ValueError, TypeError) as error:  # trafilatura raises on some broken inputs
+        raise NoArticleText(url, f"{type(error).__name__}: {error}") from None
+    if doc is None or not (doc.text or "").strip():
+        raise NoArticleText(url)
+    title = normalize_paragraph(doc.title or "")
+    paragraphs = list(normalize_text(doc.text))
+    # trafilatura keeps the headline as the first line of the text; the format holds body only
+    while paragraphs and title and paragraphs[0] == title:
+        paragraphs.pop(0)
+    if not paragraphs:
+        raise NoArticleText(url, "only a headline")
+    return PageArticle(
+        url=url,
+        canonical_url=(doc.url or url).strip(),
+        title=title,
+        authors=_authors(doc.author),
+        language=_language(doc.language, html),
+        date=_date(doc.date),
+        description=normalize_paragraph(doc.description or ""),
+        sitename=normalize_paragraph(doc.sitename or ""),
+        paragraphs=tuple(paragraphs),
+    )
+
+
+def _authors(text: str | None) -> tuple[str, ...]:
+    names = (normalize_paragraph(name) for name in (text or "").split(";"))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def _language(detected: str | None, html: bytes | str) -> str | None:
+    if detected:
+        return detected.lower()
+    head = html[:8192] if isinstance(html, bytes) else html[:8192].encode("utf-8", "replace")
+    match = _HTML_LANG.search(head)
+    return match.group(1).decode("ascii").replace("_", "-").lower() if match else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None

@@ -1,0 +1,113 @@
+"""The article record every source produces, and how it is built from a feed entry and a page
+or from a dated file. Pure: the caller brings the bytes and the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from extract.article import PageArticle
+from extract.dated import DatedText, format_dated, split_name
+from extract.feeds import FeedEntry
+from extract.ids import article_id, canonical_url, content_hash, name_id
+
+
+@dataclass(frozen=True)
+class Article:
+    """A normalised article, ready to write to the corpus and load into the warehouse."""
+
+    article_id: str
+    url: str
+    """where the text came from: the fetched page URL, or the dated file's path"""
+    canonical_url: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    language: str | None
+    published_at: dt.datetime | None
+    """the full publication time where a feed gave one (UTC offset kept)"""
+    published_date: dt.date
+    date_source: str
+    """which source won the date: 'feed', 'page', 'fetch' (neither had one) or 'file'"""
+    content: str
+    """the dated-format file content; extractor offsets point into it"""
+    content_hash: str
+    word_count: int
+    source_kind: str
+    """'feed' for fetched pages, 'file' for backfilled dated files"""
+    fetched_at: dt.datetime | None
+    extractor: str
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body paragraphs (content without the date prefix)."""
+        return tuple(self.content[len(" date YYYY-MM-DD "):].rstrip("\n").split("\n\n"))
+
+
+def article_from_page(
+    page: PageArticle,
+    entry: FeedEntry | None,
+    fetched_at: dt.datetime,
+    extractor: str,
+) -> Article:
+    """An Article from an extracted page; the feed entry's date wins over the page's."""
+    if entry is not None and entry.published is not None:
+        published_at, date, source = entry.published, entry.published.date(), "feed"
+    elif page.date is not None:
+        published_at, date, source = None, page.date, "page"
+    elif entry is not None and entry.updated is not None:
+        published_at, date, source = entry.updated, entry.updated.date(), "feed"
+    else:
+        # the format needs a date; the fetch day is the best bound we have, and says so
+        published_at, date, source = None, fetched_at.date(), "fetch"
+    content = format_dated(date, page.paragraphs)
+    canonical = canonical_url(_trusted_canonical(page.canonical_url, page.url))
+    return Article(
+        article_id=article_id(canonical),
+        url=page.url,
+        canonical_url=canonical,
+        title=page.title or (entry.title if entry else None) or None,
+        authors=page.authors or (entry.authors if entry else ()),
+        language=page.language,
+        published_at=published_at,
+        published_date=date,
+        date_source=source,
+        content=content,
+        content_hash=content_hash(content),
+        word_count=sum(len(p.split()) for p in page.paragraphs),
+        source_kind="feed",
+        fetched_at=fetched_at,
+        extractor=extractor,
+    )
+
+
+def article_from_dated(name: str, path: str, doc: DatedText, content: str) -> Article:
+    """An Article from a dated file; the id comes from its ``NNN_<id>.txt`` name."""
+    parts = split_name(name)
+    return Article(
+        article_id=parts[1] if parts else name_id(name),
+        url=path,
+        canonical_url=None,
+        title=None,
+        authors=(),
+        language=None,
+        published_at=None,
+        published_date=doc.date,
+        date_source="file",
+        content=content,
+        content_hash=content_hash(content),
+        word_count=sum(len(p.split()) for p in doc.paragraphs),
+        source_kind="file",
+        fetched_at=None,
+        extractor="dated-file",
+    )
+
+
+def _trusted_canonical(canonical: str, fetched: str) -> str:
+    """The page's canonical URL unless it is a site's front page claimed by an article page,
+    a common template bug that would merge every article of the site into one id."""
+    if not canonical:
+        return fetched
+    if urlsplit(canonical).path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+        return fetched
+    return canonical

@@ -1,0 +1,88 @@
+"""The feeds config file (TOML): the feeds to ingest and optional [settings]."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flows.settings import ConfigError, Settings
+
+_FEED_KEYS = {"url", "name", "tags"}
+_SCHEMES = ("http", "https", "file")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed the user listed."""
+
+    url: str
+    name: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a config file says: its feeds and its setting overrides."""
+
+    feeds: tuple[FeedSpec, ...]
+    settings: dict[str, Any]
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a feeds.toml; relative feed paths become file:// URLs beside it."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"config file {path} cannot be read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    unknown = set(data) - {"feeds", "settings"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
+                          "expected [[feeds]] and [settings]")
+    raw_feeds = data.get("feeds", [])
+    if not isinstance(raw_feeds, list) or not all(isinstance(f, dict) for f in raw_feeds):
+        raise ConfigError(f"{path}: 'feeds' must be an array of tables ([[feeds]])")
+    feeds = tuple(_feed(f, i, path) for i, f in enumerate(raw_feeds))
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{path}: 'settings' must be a table ([settings])")
+    Settings().merged(settings, str(path))  # checked now, so a bad value fails before a run
+    return Config(feeds=feeds, settings=settings)
+
+
+def _feed(raw: dict[str, Any], index: int, path: Path) -> FeedSpec:
+    where = f"{path}: feeds[{index}]"
+    unknown = set(raw) - _FEED_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                          f"a feed has {', '.join(sorted(_FEED_KEYS))}")
+    url = raw.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(f"{where}: 'url' is missing or empty")
+    name = raw.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ConfigError(f"{where}: 'name' must be a string")
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ConfigError(f"{where}: 'tags' must be a list of strings")
+    return FeedSpec(url=resolve_feed_url(url.strip(), path.parent, where), name=name,
+                    tags=tuple(tags))
+
+
+def resolve_feed_url(url: str, base: Path, where: str = "--feed") -> str:
+    """An http(s) or file URL for a feed; a plain path is taken relative to ``base``."""
+    scheme = urlsplit(url).scheme.lower()
+    if not scheme or (len(scheme) == 1 and url[1:3] == ":\\"):
+        return (base / url).resolve().as_uri()
+    if scheme not in _SCHEMES:
+        raise ConfigError(f"{where}: {url!r} is not an http, https or file URL")
+    if scheme in ("http", "https") and not urlsplit(url).hostname:
+        raise ConfigError(f"{where}: {url!r} has no host")
+    return url

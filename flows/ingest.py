@@ -1,0 +1,274 @@
+"""The ingest flow: fetch feeds -> fetch articles -> extract -> normalise -> load.
+
+A task is a batch (one feed, or a chunk of articles), never one article. Retries happen only
+around network I/O, inside the fetch seam (flows/fetch.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from extract.article import EXTRACTOR_VERSION, NoArticleText, PageArticle, extract_article
+from extract.errors import NewsetlError
+from extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
+from extract.ids import feed_id
+from extract.records import Article, article_from_page
+from flows import progress
+from flows.config import FeedSpec
+from flows.corpus import Corpus
+from flows.fetch import Fetched, FetchError, Fetcher
+from flows.settings import Settings
+from flows.summary import RunSummary
+from warehouse import Warehouse
+from warehouse.load import (
+    FeedLink,
+    FeedRow,
+    known_entries,
+    load_articles,
+    load_feed_links,
+    load_feeds,
+    unique_articles,
+)
+from warehouse.runs import RunError, finish_run, record_errors, start_run
+
+_FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, " \
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+_PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    """A listed feed after its fetch: the parsed document, or the error that stopped it."""
+
+    spec: FeedSpec
+    feed: ParsedFeed | None
+    error: RunError | None
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """An article link to fetch, with every (feed, entry) of this run that carried it."""
+
+    link: str
+    carriers: tuple[tuple[str, FeedEntry], ...]
+
+
+@dataclass
+class Plan:
+    """What the feeds ask for: links to fetch, and links already stored to re-link only."""
+
+    wanted: list[Wanted] = field(default_factory=list)
+    known_links: list[FeedLink] = field(default_factory=list)
+    unchanged_ids: set[str] = field(default_factory=set)
+
+
+@task(name="fetch-feed", cache_policy=NO_CACHE)
+def fetch_feed(spec: FeedSpec, fetcher: Fetcher) -> FeedOutcome:
+    """Fetch and parse one feed; a failure is returned as the outcome, not raised."""
+    try:
+        fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT)
+        parsed = parse_feed(fetched.content, fetched.final_url, fetched.headers)
+        return FeedOutcome(spec, parsed, None)
+    except (FetchError, FeedParseError) as error:
+        return FeedOutcome(spec, None, _error("feed", spec.url, error))
+    finally:
+        progress.report("feeds", 1)
+
+
+@task(name="plan-articles", cache_policy=NO_CACHE)
+def plan_articles(
+    outcomes: Sequence[FeedOutcome], known: dict[str, list[tuple[str, str, str]]], refetch: bool
+) -> Plan:
+    """Decide which entry links to fetch: new ones, and stored ones whose entry changed."""
+    plan = Plan()
+    carriers: dict[str, list[tuple[str, FeedEntry]]] = {}
+    for outcome in outcomes:
+        if outcome.feed is None:
+            continue
+        fid = feed_id(outcome.spec.url)
+        for entry in outcome.feed.entries:
+            stored = known.get(entry.link, [])
+            same_feed = [s for s in stored if s[0] == fid]
+            if stored and not refetch and (not same_feed or same_feed[0][1] == entry.entry_hash):
+                # stored already: this feed (or another) carried it with the same entry
+                article = stored[0][2]
+                plan.known_links.append(_link(article, fid, entry))
+                plan.unchanged_ids.add(article)
+            else:
+                carriers.setdefault(entry.link, []).append((fid, entry))
+    plan.wanted = [Wanted(link, tuple(c)) for link, c in carriers.items()]
+    return plan
+
+
+@task(name="fetch-articles", cache_policy=NO_CACHE)
+def fetch_articles(
+    chunk: Sequence[Wanted], fetcher: Fetcher
+) -> tuple[list[tuple[Wanted, Fetched]], list[RunError]]:
+    """Fetch the pages of a chunk of links; failures are recorded, not raised."""
+    pages, errors = [], []
+    for wanted in chunk:
+        try:
+            pages.append((wanted, fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT)))
+        except FetchError as error:
+            errors.append(_error("article", wanted.link, error))
+        progress.report("articles", 1)
+    return pages, errors
+
+
+@task(name="extract-articles", cache_policy=NO_CACHE)
+def extract_articles(
+    pages: Sequence[tuple[Wanted, Fetched]],
+) -> tuple[list[tuple[Wanted, Fetched, PageArticle]], list[RunError]]:
+    """Run trafilatura over a chunk of pages: main text and metadata."""
+    extracted, errors = [], []
+    for wanted, fetched in pages:
+        try:
+            extracted.append((wanted, fetched, extract_article(fetched.content, fetched.final_url)))
+        except NoArticleText as error:
+            errors.append(_error("extract", wanted.link, error))
+    return extracted, errors
+
+
+@task(name="normalise-articles", cache_policy=NO_CACHE)
+def normalise_articles(
+    extracted: Sequence[tuple[Wanted, Fetched, PageArticle]],
+) -> tuple[list[Article], list[FeedLink]]:
+    """Build dated-format articles (feed date first, else the page's) and their feed links."""
+    articles, links = [], []
+    for wanted, fetched, page in extracted:
+        entry = wanted.carriers[0][1]
+        article = article_from_page(page, entry, fetched.fetched_at, EXTRACTOR_VERSION)
+        articles.append(article)
+        links.extend(_link(article.article_id, fid, e) for fid, e in wanted.carriers)
+    return articles, links
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load(
+    warehouse: Warehouse,
+    corpus: Corpus,
+    run_id: str,
+    articles: Sequence[Article],
+    links: Sequence[FeedLink],
+    feeds: Sequence[FeedRow],
+    errors: Sequence[RunError],
+) -> tuple[int, int, int]:
+    """Write the corpus files, then load articles, links, feeds and errors in one transaction."""
+    articles = unique_articles(articles)
+    names = corpus.write(articles)
+    warehouse.con.begin()
+    try:
+        counts = load_articles(warehouse, articles, run_id, names)
+        load_feed_links(warehouse, links, run_id)
+        load_feeds(warehouse, feeds, run_id)
+        record_errors(warehouse, run_id, errors)
+        warehouse.con.commit()
+    except BaseException:
+        warehouse.con.rollback()
+        raise
+    return counts.new, counts.updated, counts.unchanged
+
+
+@flow(name="ingest", validate_parameters=False, log_prints=False)
+def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False) -> RunSummary:
+    """Ingest the listed feeds into the warehouse and the corpus folder."""
+    started = time.monotonic()
+    params = {"feeds": [f.url for f in feeds], "refetch": refetch, "db": settings.db,
+              "corpus": settings.corpus}
+    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
+        run_id = start_run(warehouse, "ingest", params)
+        try:
+            summary = _ingest(warehouse, run_id, feeds, settings, refetch, started)
+        except KeyboardInterrupt:
+            finish_run(warehouse, run_id, "interrupted", {}, 0)
+            raise
+        except BaseException:
+            finish_run(warehouse, run_id, "failed", {}, 0)
+            raise
+        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors)
+        return summary
+
+
+def _ingest(
+    warehouse: Warehouse,
+    run_id: str,
+    feeds: list[FeedSpec],
+    settings: Settings,
+    refetch: bool,
+    started: float,
+) -> RunSummary:
+    with Fetcher(settings) as fetcher:
+        progress.report("feeds", 0, len(feeds))
+        outcomes = [f.result() for f in fetch_feed.map(feeds, fetcher=fetcher)]
+        plan = plan_articles(outcomes, known_entries(warehouse), refetch)
+        progress.report("articles", 0, len(plan.wanted))
+        chunks = list(_chunks(plan.wanted, settings.chunk_size))
+        fetched = [f.result() for f in fetch_articles.map(chunks, fetcher=fetcher)]
+    extracted = [f.result() for f in extract_articles.map([pages for pages, _ in fetched])]
+    normalised = normalise_articles([item for items, _ in extracted for item in items])
+    articles, links = normalised
+    errors = [e for o in outcomes if o.error for e in [o.error]]
+    errors += [e for _, errs in fetched for e in errs] + [e for _, errs in extracted for e in errs]
+    new, updated, unchanged = load(
+        warehouse, Corpus(settings.corpus), run_id, articles, links + plan.known_links,
+        [_feed_row(o) for o in outcomes], errors,
+    )
+    unchanged += len(plan.unchanged_ids - {a.article_id for a in articles})
+    feeds_failed = sum(1 for o in outcomes if o.error)
+    return RunSummary(
+        run_id=run_id,
+        flow="ingest",
+        status="completed",
+        feeds_ok=len(outcomes) - feeds_failed,
+        feeds_failed=feeds_failed,
+        articles_new=new,
+        articles_updated=updated,
+        articles_unchanged=unchanged,
+        articles_failed=sum(1 for e in errors if e.stage in ("article", "extract")),
+        files_failed=0,
+        errors=len(errors),
+        seconds=time.monotonic() - started,
+    )
+
+
+def _chunks(items: Sequence[Wanted], size: int) -> Iterable[list[Wanted]]:
+    size = max(size, 1)
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
+
+
+def _link(article_id: str, fid: str, entry: FeedEntry) -> FeedLink:
+    return FeedLink(article_id, fid, entry.guid, entry.link, entry.title, entry.entry_hash)
+
+
+def _feed_row(outcome: FeedOutcome) -> FeedRow:
+    feed = outcome.feed
+    return FeedRow(
+        feed_id=feed_id(outcome.spec.url),
+        url=outcome.spec.url,
+        name=outcome.spec.name,
+        tags=outcome.spec.tags,
+        title=feed.title if feed else None,
+        site_url=feed.site_url if feed else None,
+        format=feed.version if feed else None,
+        status="ok" if feed else "error",
+        error=outcome.error.message if outcome.error else feed.warning if feed else None,
+        entries=len(feed.entries) if feed else None,
+    )
+
+
+def _error(stage: str, source: str, error: NewsetlError) -> RunError:
+    return RunError(stage=stage, input=source, error=getattr(error, "kind", type(error).__name__),
+                    message=str(error))
+
+
+def run_ingest(feeds: list[FeedSpec], settings: Settings, refetch: bool = False) -> RunSummary:
+    """Run the ingest flow with the task runner sized by the settings."""
+    runner = ThreadPoolTaskRunner(max_workers=max(settings.concurrency, 1))
+    return ingest_flow.with_options(task_runner=runner)(feeds, settings, refetch)

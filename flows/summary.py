@@ -1,0 +1,44 @@
+"""What a run did, as the CLI prints it and the runs table keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The counts of one ingest or backfill run."""
+
+    run_id: str
+    flow: str
+    status: str
+    feeds_ok: int
+    feeds_failed: int
+    articles_new: int
+    articles_updated: int
+    articles_unchanged: int
+    articles_failed: int
+    files_failed: int
+    errors: int
+    seconds: float
+
+    def counts(self) -> dict[str, int]:
+        """The counts alone, for the runs table."""
+        return {k: v for k, v in asdict(self).items() if isinstance(v, int)}
+
+    def render(self) -> str:
+        """A few lines for the terminal."""
+        lines = [f"{self.flow} run {self.run_id[:12]} {self.status} in {self.seconds:.1f} s"]
+        if self.flow == "ingest":
+            lines.append(f"  feeds:    {self.feeds_ok} ok, {self.feeds_failed} failed")
+        lines.append(
+            f"  articles: {self.articles_new} new, {self.articles_updated} updated, "
+            f"{self.articles_unchanged} unchanged, "
+            f"{self.articles_failed + self.files_failed} failed"
+        )
+        if self.errors:
+            lines.append(
+                f"  errors:   {self.errors} recorded; see them with: newsetl sql "
+                f"\"SELECT stage, input, message FROM run_errors WHERE run_id = '{self.run_id}'\""
+            )
+        return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""Open the warehouse: one DuckDB file, migrated on open, with named errors for locks."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from extract.errors import NewsetlError
+from warehouse import migrations
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+class WarehouseError(NewsetlError):
+    """The warehouse file cannot be opened or used."""
+
+
+class WarehouseLocked(WarehouseError):
+    """Another process holds the warehouse file's write lock."""
+
+    def __init__(self, path: Path, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        holder = f"process {pid}" if pid else "another process"
+        super().__init__(
+            f"warehouse {path} is locked by {holder}; wait for that run to finish "
+            f"(or stop it{f' with `kill {pid}`' if pid else ''}), or use --db for another file"
+        )
+
+
+class Warehouse:
+    """A connection to the warehouse file; use ``Warehouse.open`` and close it when done."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str], read_only: bool = False, lock_timeout: float = 0.0
+    ) -> Warehouse:
+        """Open (and for writing, create and migrate) the warehouse at ``path``.
+
+        A lock held by another process is waited on for up to ``lock_timeout`` seconds.
+        """
+        path = Path(path)
+        if read_only and not path.exists():
+            raise WarehouseError(
+                f"no warehouse at {path}; run `newsetl ingest` or `newsetl backfill` first, "
+                "or point --db at an existing file"
+            )
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + lock_timeout
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as error:
+                message = str(error)
+                if "lock" not in message.lower():
+                    raise WarehouseError(f"warehouse {path} cannot be opened: {message}") from None
+                if time.monotonic() >= deadline:
+                    match = _LOCK_PID.search(message)
+                    raise WarehouseLocked(path, int(match.group(1)) if match else None) from None
+                time.sleep(0.2)
+            except duckdb.Error as error:
+                raise WarehouseError(
+                    f"warehouse {path} cannot be opened: {error}; is it a DuckDB file?"
+                ) from None
+        con.execute("SET TimeZone = 'UTC'")
+        warehouse = cls(con, path, read_only)
+        if not read_only:
+            migrations.migrate(con)
+            warehouse._close_stale_runs()
+        return warehouse
+
+    def close(self) -> None:
+        """Close the connection (and release the file lock)."""
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
+        """Run one SQL statement; return column names and rows."""
+        try:
+            result = self.con.execute(sql, params or [])
+        except duckdb.Error as error:
+            raise WarehouseError(f"query failed: {_first_line(error)}") from None
+        if result.description is None:
+            return [], []
+        return [d[0] for d in result.description], result.fetchall()
+
+    def _close_stale_runs(self) -> None:
+        """Runs still 'running' when a writer opens the file were cut off: mark them so."""
+        # holding the write lock proves no other process is running them
+        self.con.execute(
+            "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND pid <> ?",
+            [os.getpid()],
+        )
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

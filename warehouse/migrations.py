@@ -1,0 +1,64 @@
+"""Versioned schema migrations: ``migrations/NNN_name.sql`` files applied in order on open."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import duckdb
+
+_FILE = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its version number, name and SQL."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def all_migrations() -> list[Migration]:
+    """Every migration shipped with the package, oldest first."""
+    found = []
+    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+        match = _FILE.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The versions already applied to this database (none for a new file)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Migrations not yet applied."""
+    done = applied_versions(con)
+    return [m for m in all_migrations() if m.version not in done]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Apply every pending migration, each in its own transaction; return those applied."""
+    applied = []
+    for migration in pending(con):
+        con.begin()
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now())",
+                [migration.version, migration.name],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        applied.append(migration)
+    return applied

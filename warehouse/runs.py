@@ -1,0 +1,73 @@
+"""Run bookkeeping: every load belongs to a run, and every run records how it ended."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import pyarrow as pa
+
+from warehouse.db import Warehouse
+
+
+@dataclass(frozen=True)
+class RunError:
+    """One input that failed in a run, recorded and skipped."""
+
+    stage: str
+    input: str
+    error: str
+    message: str
+
+
+def newsetl_version() -> str:
+    """The installed package version, for the runs table."""
+    try:
+        return version("newsetl")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def start_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any]) -> str:
+    """Record a new run as 'running' and return its id."""
+    run_id = uuid.uuid4().hex
+    warehouse.con.execute(
+        "INSERT INTO runs (run_id, flow, started_at, status, parameters, newsetl_version, pid)"
+        " VALUES (?, ?, now(), 'running', ?, ?, ?)",
+        [run_id, flow, json.dumps(parameters, default=str), newsetl_version(), os.getpid()],
+    )
+    return run_id
+
+
+def finish_run(
+    warehouse: Warehouse, run_id: str, status: str, counts: Mapping[str, Any], error_count: int
+) -> None:
+    """Close a run with its final status and counts."""
+    warehouse.con.execute(
+        "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?"
+        " WHERE run_id = ?",
+        [status, json.dumps(counts, default=str), error_count, run_id],
+    )
+
+
+def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError]) -> int:
+    """Store the run's per-input errors in bulk; return how many."""
+    rows = [e.__dict__ for e in errors]
+    if not rows:
+        return 0
+    table = pa.Table.from_pylist(rows)
+    warehouse.con.register("staged_errors", table)
+    try:
+        warehouse.con.execute(
+            "INSERT INTO run_errors SELECT ?, stage, input, error, message, now()"
+            " FROM staged_errors",
+            [run_id],
+        )
+    finally:
+        warehouse.con.unregister("staged_errors")
+    return len(rows)
