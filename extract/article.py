@@ -11,10 +11,18 @@ from trafilatura import bare_extraction
 from extract.dated import normalize_paragraph, normalize_text
 from extract.errors import NewsetlError
 
-# these options scored best on the article-extraction benchmark (STACK.md)
-_OPTIONS = {"include_comments": False, "favor_precision": True, "with_metadata": True}
+# these options scored best on the article-extraction benchmark (STACK.md); dates only from
+# the page's markup and metadata: htmldate's extensive search takes copyright lines for dates
+_OPTIONS = {
+    "include_comments": False,
+    "favor_precision": True,
+    "with_metadata": True,
+    "date_extraction_params": {"extensive_search": False, "original_date": True},
+}
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
 EXTRACTOR_VERSION = "trafilatura-2.3/precision/no-comments"
+MIN_WORDS = 15
+"""fewer words than this is a menu, a teaser or an error page, not an article"""
 
 
 class NoArticleText(NewsetlError):
@@ -43,7 +51,7 @@ class PageArticle:
     paragraphs: tuple[str, ...]
 
 
-def extract_article(html: bytes | str, url: str) -> PageArticle:
+def extract_article(html: bytes | str, url: str, min_words: int = MIN_WORDS) -> PageArticle:
     """Extract the main text and metadata of a news page; raise NoArticleText if there is none."""
     try:
         doc = bare_extraction(html, url=url, **_OPTIONS)
@@ -56,8 +64,9 @@ def extract_article(html: bytes | str, url: str) -> PageArticle:
     # trafilatura keeps the headline as the first line of the text; the format holds body only
     while paragraphs and title and paragraphs[0] == title:
         paragraphs.pop(0)
-    if not paragraphs:
-        raise NoArticleText(url, "only a headline")
+    words = sum(len(p.split()) for p in paragraphs)
+    if words < min_words:
+        raise NoArticleText(url, f"only {words} words of text, fewer than {min_words}")
     return PageArticle(
         url=url,
         canonical_url=(doc.url or url).strip(),

@@ -70,7 +70,8 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
         raise ConfigError(f"no feeds to ingest: give --feed URL or --config FILE "
                           f"(or put a {DEFAULT_CONFIG} here)")
     settings = _settings(config.settings if config else None, db=db, corpus=corpus)
-    configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])
+    _preflight(settings)
+    _start_prefect(settings, ctx.obj["verbose"])
     from flows.ingest import run_ingest
 
     with _progress_display(ctx.obj["verbose"]):
@@ -88,10 +89,13 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None
     Example: newsetl backfill seeds
     """
     settings = _settings(db=db)
-    configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])
-    from flows.backfill import backfill_flow, find_files
+    from flows.backfill import find_files
 
     find_files(paths)  # a missing path fails here, before Prefect starts
+    _preflight(settings)
+    _start_prefect(settings, ctx.obj["verbose"])
+    from flows.backfill import backfill_flow
+
     with _progress_display(ctx.obj["verbose"]):
         summary = backfill_flow(list(paths), settings)
     click.echo(summary.render())
@@ -121,6 +125,22 @@ def sql(query: str, db: str | None, as_json: bool, as_csv: bool) -> None:
         click.echo(render_csv(columns, rows))
     elif columns:
         click.echo(render_table(columns, rows))
+
+
+def _preflight(settings: Settings) -> None:
+    """Open (create, migrate) the warehouse once before Prefect starts: a locked or broken
+    file fails in a second, not after the engine's start-up."""
+    from warehouse import Warehouse
+
+    Warehouse.open(settings.db, lock_timeout=settings.lock_timeout).close()
+
+
+def _start_prefect(settings: Settings, verbose: bool) -> None:
+    """Prefect's environment, and its loggers quiet unless -v: our summary and our one
+    ``Error:`` line are what the user reads."""
+    configure_prefect(Path(settings.db).parent, verbose)
+    if not verbose:
+        logging.getLogger("prefect").setLevel(logging.CRITICAL)
 
 
 @contextmanager
@@ -161,8 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
         return 130
+    except click.UsageError as error:
+        where = error.ctx.command_path if error.ctx else "newsetl"
+        click.echo(f"Error: {error.format_message()} (see '{where} --help')", err=True)
+        return error.exit_code
     except click.ClickException as error:
-        error.show()
+        click.echo(f"Error: {error.format_message()}", err=True)
         return error.exit_code
     except KeyboardInterrupt:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)

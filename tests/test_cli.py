@@ -1,0 +1,173 @@
+"""The newsetl command line: exit codes, exact error lines, output formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.cli import cli, main
+from tests.conftest import SEED, SEEDS
+from tests.test_warehouse import locked_db  # noqa: F401 - a fixture
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("NEWSETL_DB", "NEWSETL_CORPUS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert out.startswith(f"Usage: newsetl {command} ")
+    assert "Example:" in out
+
+
+def test_ingest_without_feeds_says_how_to_give_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "ingest") == (
+        1, "", "Error: no feeds to ingest: give --feed URL or --config FILE "
+               "(or put a feeds.toml here)\n")
+
+
+def test_a_missing_config_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "ingest", "--config", "nope.toml") == (
+        1, "", "Error: config file nope.toml does not exist\n")
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        pytest.param('[[feeds]]\nurl = "http://x.example/rss"\nnmae = "X"\n',
+                     "feeds.toml: feeds[0]: unknown key(s) nmae; a feed has name, tags, url",
+                     id="typo-in-key"),
+        pytest.param("[[feeds]]\nname = 'X'\n", "feeds.toml: feeds[0]: 'url' is missing or empty",
+                     id="no-url"),
+        pytest.param("[[feeds]]\nurl = 'ftp://x.example/rss'\n",
+                     "feeds.toml: feeds[0]: 'ftp://x.example/rss' is not an http, https or file URL",
+                     id="ftp"),
+        pytest.param("[[feeds]]\nurl = 'http://x.example/rss'\ntags = 'a'\n",
+                     "feeds.toml: feeds[0]: 'tags' must be a list of strings", id="tags-string"),
+        pytest.param("[settings]\ntotal_timeout = 'soon'\n",
+                     "feeds.toml: setting 'total_timeout' must be a float, not 'soon'",
+                     id="bad-setting"),
+        pytest.param("[settings]\nspeed = 3\n",
+                     "feeds.toml: unknown setting 'speed'; known: db, corpus, contact, "
+                     "connect_timeout, read_timeout, total_timeout, max_bytes, max_redirects, "
+                     "retries, concurrency, chunk_size, lock_timeout", id="unknown-setting"),
+        pytest.param("[[feeds]\nurl = 'x'\n", "config file feeds.toml is not valid TOML: "
+                     "Expected ']]' at the end of an array declaration (at line 1, column 8)",
+                     id="toml-syntax"),
+    ],
+)
+def test_a_bad_config_gets_one_error_line(
+    capsys: pytest.CaptureFixture[str], toml: str, message: str
+) -> None:
+    Path("feeds.toml").write_text(toml)
+    assert run(capsys, "ingest") == (1, "", f"Error: {message}\n")
+
+
+def test_ingest_into_a_locked_warehouse_names_the_pid(
+    capsys: pytest.CaptureFixture[str], locked_db: tuple[Path, int]  # noqa: F811
+) -> None:
+    path, pid = locked_db
+    code, out, err = run(capsys, "ingest", "--feed", SEED.as_uri(), "--db", str(path))
+    assert (code, out) == (1, "")
+    assert err == (f"Error: warehouse {path} is locked by process {pid}; wait for that run to "
+                   f"finish (or stop it with `kill {pid}`), or use --db for another file\n")
+
+
+def test_sql_on_a_missing_warehouse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "sql", "SELECT 1", "--db", "none.duckdb") == (
+        1, "", "Error: no warehouse at none.duckdb; run `newsetl ingest` or `newsetl backfill` "
+               "first, or point --db at an existing file\n")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_seeds_twice_leaves_one_article(capsys: pytest.CaptureFixture[str]) -> None:
+    first = run(capsys, "backfill", str(SEEDS))
+    second = run(capsys, "backfill", str(SEEDS))
+    assert first[0] == second[0] == 0
+    assert first[1].splitlines()[1:] == ["  articles: 1 new, 0 updated, 0 unchanged, 0 failed"]
+    assert second[1].splitlines()[1:] == ["  articles: 0 new, 0 updated, 1 unchanged, 0 failed"]
+    code, out, _ = run(capsys, "sql", "SELECT article_id, published_date, word_count, "
+                       "source_kind FROM articles", "--json")
+    assert code == 0
+    assert json.loads(out) == [{"article_id": "e00214b99a58ad9b", "published_date": "2024-11-07",
+                                "word_count": 315, "source_kind": "file"}]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_records_and_skips_bad_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive" / "2024"
+    archive.mkdir(parents=True)
+    shutil.copy(SEED, archive)
+    (archive / "002_00000000000000aa.txt").write_bytes(b"no date line\n\n")
+    (archive / "003_00000000000000bb.txt").write_bytes(b" date 2024-13-01 Text.\n\n")
+    (archive / "notes.md").write_text("not a dated file")
+
+    code, out, _ = run(capsys, "backfill", str(tmp_path / "archive"))
+
+    assert code == 0
+    assert out.splitlines()[1] == "  articles: 1 new, 0 updated, 0 unchanged, 2 failed"
+    code, out, _ = run(capsys, "sql", "SELECT input, error FROM run_errors ORDER BY input",
+                       "--csv")
+    assert out == (
+        "input,error\n"
+        f"{archive / '002_00000000000000aa.txt'},MissingDateLine\n"
+        f"{archive / '003_00000000000000bb.txt'},InvalidDate\n"
+    )
+
+
+def test_backfill_of_a_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "backfill", "nowhere") == (
+        1, "", "Error: nowhere does not exist; name dated .txt files or folders of them\n")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_sql_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "backfill", str(SEED))
+    query = "SELECT article_id, published_date, ['a', 'b'] AS tags, NULL AS nothing FROM articles"
+    assert run(capsys, "sql", query) == (0, (
+        "article_id        published_date  tags        nothing\n"
+        "----------------  --------------  ----------  -------\n"
+        'e00214b99a58ad9b  2024-11-07      ["a", "b"]  NULL\n'
+        "(1 row)\n"), "")
+    assert run(capsys, "sql", query, "--csv") == (0, (
+        "article_id,published_date,tags,nothing\n"
+        'e00214b99a58ad9b,2024-11-07,"[""a"", ""b""]",\n'), "")
+    assert json.loads(run(capsys, "sql", query, "--json")[1]) == [
+        {"article_id": "e00214b99a58ad9b", "published_date": "2024-11-07", "tags": ["a", "b"],
+         "nothing": None}]
+    assert run(capsys, "sql", "SELEC 1")[0::2] == (
+        1, 'Error: query failed: Parser Error: syntax error at or near "SELEC"\n')
+    assert run(capsys, "sql", "DROP TABLE articles")[0] == 1
+    assert run(capsys, "sql", "SELECT 1", "--json", "--csv") == (
+        2, "", "Error: --json and --csv exclude each other (see 'newsetl sql --help')\n")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_prints_a_summary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.conftest import SAMPLE
+
+    code, out, err = run(capsys, "ingest", "--config", str(SAMPLE / "feeds.toml"))
+    again = run(capsys, "ingest", "--config", str(SAMPLE / "feeds.toml"))
+
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].startswith("ingest run ")
+    assert out.splitlines()[1:] == ["  feeds:    3 ok, 0 failed",
+                                    "  articles: 10 new, 0 updated, 0 unchanged, 0 failed"]
+    assert again[1].splitlines()[2] == "  articles: 0 new, 0 updated, 10 unchanged, 0 failed"
+    assert len(list((tmp_path / "data" / "corpus").glob("*.txt"))) == 10
