@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import httpx
@@ -52,7 +52,12 @@ class FileTransport(httpx.BaseTransport):
         parts = urlsplit(str(request.url))
         if parts.netloc not in ("", "localhost"):
             return httpx.Response(404, request=request)
-        path = Path(url2pathname(unquote(parts.path)))
+        # url2pathname decodes %XX itself: decoding first too would turn a file named
+        # "100%25.xml" (URL ...100%2525.xml) into "100%.xml"
+        path = Path(url2pathname(parts.path))
+        if not path.is_file():
+            # directories, and FIFOs or devices that would block or never end
+            return httpx.Response(404, request=request)
         try:
             stream = path.open("rb")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -159,7 +164,7 @@ class Fetcher:
                     status=response.status_code,
                     headers={k.lower(): v for k, v in response.headers.items()},
                     content=bytes(body),
-                    fetched_at=dt.datetime.now(dt.timezone.utc),
+                    fetched_at=dt.datetime.now(dt.UTC),
                 )
         except httpx.TooManyRedirects:
             raise FetchError(url, "redirect_loop",

@@ -22,7 +22,7 @@ from extract.records import Article, article_from_page
 from flows import progress
 from flows.config import FeedSpec
 from flows.corpus import Corpus
-from flows.fetch import Fetched, FetchError, Fetcher
+from flows.fetch import Fetched, Fetcher, FetchError
 from flows.settings import Settings
 from flows.summary import RunSummary
 from warehouse import Warehouse

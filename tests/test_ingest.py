@@ -203,7 +203,7 @@ def test_feed_and_article_errors_are_recorded_and_the_run_completes(
         (f"{base}garbage.xml", "error"), (f"{base}missing.xml", "error"), (good, "ok")]
     run = rows(settings, "SELECT status, error_count, counts FROM runs")[0]
     assert run[:2] == ("completed", 4)
-    assert json.loads(run[2])["articles_new"] == 1
+    assert run[2]["articles_new"] == 1
 
 
 def test_the_bundled_sample_goes_through_file_urls(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -99,7 +100,13 @@ class Warehouse:
             raise WarehouseError(f"query failed: {_first_line(error)}") from None
         if result.description is None:
             return [], []
-        return [d[0] for d in result.description], result.fetchall()
+        columns = [d[0] for d in result.description]
+        rows = result.fetchall()
+        # JSON columns come back as text: hand them on as the values they hold
+        json_columns = [i for i, d in enumerate(result.description) if str(d[1]) == "JSON"]
+        if json_columns:
+            rows = [_decode_json(row, json_columns) for row in rows]
+        return columns, rows
 
     def _close_stale_runs(self) -> None:
         """Runs still 'running' when a writer opens the file were cut off: mark them so."""
@@ -108,6 +115,14 @@ class Warehouse:
             "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND pid <> ?",
             [os.getpid()],
         )
+
+
+def _decode_json(row: tuple, columns: list[int]) -> tuple:
+    values = list(row)
+    for i in columns:
+        if isinstance(values[i], str):
+            values[i] = json.loads(values[i])
+    return tuple(values)
 
 
 def _first_line(error: Exception) -> str:
