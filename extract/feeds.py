@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -56,39 +57,54 @@ class ParsedFeed:
 
 
 def parse_feed(content: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
-    """Parse a feed document; relative entry links are resolved against ``url``."""
+    """Parse a feed document; relative entry links are resolved against ``url``.
+
+    Entries without a usable link (none, malformed, or a scheme newsetl must not fetch) are
+    left out.
+    """
+    if _looks_like_json(content):
+        return _parse_json_feed(content, url)
     # feedparser reads the charset and content type from these headers (RFC 3023 rules)
     response_headers = {k.lower(): v for k, v in (headers or {}).items() if k.lower() in
                         ("content-type", "content-language")}
-    parsed = feedparser.parse(content, response_headers=response_headers, sanitize_html=False,
-                              resolve_relative_uris=False)
+    # a file object, never the bytes themselves: feedparser opens bytes that name a local
+    # file (b"/etc/passwd") and parses that file instead
+    parsed = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
+                              sanitize_html=False, resolve_relative_uris=False)
     problem = parsed.get("bozo_exception")
     if not parsed.entries and not parsed.get("version"):
         detail = f"{type(problem).__name__}: {problem}" if problem else "no RSS, Atom or JSON feed found"
         raise FeedParseError(url, detail)
-    entries: list[FeedEntry] = []
-    seen: set[str] = set()
-    for raw in parsed.entries:
-        entry = _entry(raw, url)
-        # duplicate GUIDs or links inside one document: the first one wins
-        key = entry.guid or entry.link
-        if entry.link and key not in seen:
-            seen.add(key)
-            entries.append(entry)
     feed = parsed.get("feed", {})
     return ParsedFeed(
         url=url,
         version=parsed.get("version") or "",
         title=_clean(feed.get("title", "")),
-        site_url=urljoin(url, feed.get("link", "") or ""),
-        entries=tuple(entries),
+        site_url=_site(url, feed.get("link", "")),
+        entries=_unique(_entry(raw, url) for raw in parsed.entries),
         warning=f"{type(problem).__name__}: {problem}" if problem else None,
     )
 
 
-def _entry(raw: Mapping[str, Any], base: str) -> FeedEntry:
-    link = _link(raw)
-    link = urljoin(base, link) if link else ""
+def _unique(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
+    """Entries with a link; of duplicate GUIDs or links inside one document, the first wins."""
+    kept: list[FeedEntry] = []
+    guids: set[str] = set()
+    links: set[str] = set()
+    for entry in entries:
+        if entry is None or entry.guid in guids or entry.link in links:
+            continue
+        guids.add(entry.guid)
+        links.add(entry.link)
+        kept.append(entry)
+    return tuple(kept)
+
+
+def _entry(raw: Mapping[str, Any], base: str) -> FeedEntry | None:
+    """The entry, or None when it has no link newsetl may fetch."""
+    link = _fetchable(base, _link(raw))
+    if not link:
+        return None
     published = _date(raw, "published") or _date(raw, "created")
     updated = _date(raw, "updated")
     authors = tuple(
@@ -119,16 +135,49 @@ def _link(raw: Mapping[str, Any]) -> str:
     return (raw.get("link") or "").strip()
 
 
+def _fetchable(base: str, link: str) -> str:
+    """``link`` made absolute against ``base``, or "" when newsetl must not fetch it.
+
+    Only http(s) links are kept, and file links only from a local (file:) feed: a remote feed
+    must not make newsetl read local files.
+    """
+    absolute = _join(base, link) if link else ""
+    scheme = urlsplit(absolute).scheme.lower() if absolute else ""
+    if scheme in ("http", "https") and urlsplit(absolute).hostname:
+        return absolute
+    if scheme == "file" and urlsplit(base).scheme.lower() == "file":
+        return absolute
+    return ""
+
+
+def _site(base: str, link: str) -> str:
+    """The feed's own link made absolute; "" when it gives none (not the feed URL itself)."""
+    return _join(base, link) if link else ""
+
+
+def _join(base: str, link: str) -> str:
+    """``link`` resolved against ``base``; "" when either is not a valid URL."""
+    try:
+        return urljoin(base, link)
+    except ValueError:  # e.g. "http://example.c[o.test/": an unclosed IPv6 bracket
+        return ""
+
+
 def _date(raw: Mapping[str, Any], key: str) -> dt.datetime | None:
     """A feed date with its own UTC offset kept (feedparser's parsed form is UTC only)."""
-    text = raw.get(key)
+    # dict.get, not raw.get: feedparser answers a missing "updated" with "published"
+    text = dict.get(raw, key)
     if text:
         parsed = _parse_date_text(str(text).strip())
         if parsed:
             return parsed
-    struct = raw.get(f"{key}_parsed")
+    struct = dict.get(raw, f"{key}_parsed")
     if struct:
-        return dt.datetime(*struct[:6], tzinfo=dt.timezone.utc)
+        try:
+            value = dt.datetime(*struct[:6], tzinfo=dt.UTC)
+        except (TypeError, ValueError, OverflowError):  # e.g. year 10000 once moved to UTC
+            return None
+        return value if 1900 <= value.year <= 2200 else None
     return None
 
 
@@ -143,7 +192,7 @@ def _parse_date_text(text: str) -> dt.datetime | None:
         except ValueError:
             return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     if not 1900 <= value.year <= 2200:
         return None
     return value
@@ -151,3 +200,52 @@ def _parse_date_text(text: str) -> dt.datetime | None:
 
 def _clean(text: str) -> str:
     return " ".join(str(text).split())
+
+
+def _looks_like_json(content: bytes) -> bool:
+    """JSON Feed documents start with "{" (an XML feed never does), whatever the headers say."""
+    return content.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"{")
+
+
+def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
+    """A JSON Feed 1.0 or 1.1 document (jsonfeed.org); feedparser 6.0 reads no JSON."""
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise FeedParseError(url, f"{type(error).__name__}: {error}") from None
+    version = document.get("version") if isinstance(document, dict) else None
+    if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+        raise FeedParseError(url, "no RSS, Atom or JSON feed found")
+    items = document.get("items")
+    raw_items = [_json_item(item) for item in items if isinstance(item, dict)] \
+        if isinstance(items, list) else []
+    return ParsedFeed(
+        url=url,
+        version="json" + version.rsplit("/", 1)[-1].replace(".", ""),
+        title=_clean(_text(document.get("title"))),
+        site_url=_site(url, _text(document.get("home_page_url"))),
+        entries=_unique(_entry(raw, url) for raw in raw_items),
+        warning=None if isinstance(items, list) else "JSON Feed without an items list",
+    )
+
+
+def _json_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON Feed item in the shape of a feedparser entry."""
+    people = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
+    return {
+        "id": _text(item.get("id")),
+        "link": _text(item.get("url")) or _text(item.get("external_url")),
+        "title": _text(item.get("title")),
+        "published": _text(item.get("date_published")),
+        "updated": _text(item.get("date_modified")),
+        "authors": [{"name": _text(p.get("name"))} for p in people if isinstance(p, dict)],
+        "summary": _text(item.get("summary")) or _text(item.get("content_html"))
+        or _text(item.get("content_text")),
+    }
+
+
+def _text(value: Any) -> str:
+    """A JSON string value; anything else (numbers aside) counts as absent."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""

@@ -56,3 +56,9 @@ def name_id(name: str) -> str:
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of an article's normalised content, to tell changed texts apart."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def span_id(article_id: str, kind: str, spans: list[tuple[int, int]] | tuple) -> str:
+    """A 16-hex id for something found at ``spans`` of an article (a quote, a claim)."""
+    key = f"{article_id}:{kind}:" + ";".join(f"{s},{e}" for s, e in spans)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

@@ -37,6 +37,10 @@ class Article:
     """'feed' for fetched pages, 'file' for backfilled dated files"""
     fetched_at: dt.datetime | None
     extractor: str
+    warc_file: str | None = None
+    """where the page lies in the raw archive: file name, record offset and length"""
+    warc_offset: int | None = None
+    warc_length: int | None = None
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

@@ -233,6 +233,9 @@ class _Records(ArchiveIterator):
 
     def __init__(self, stream: BinaryIO) -> None:
         super().__init__(stream)
+        # newsetl archives file:// fetches (local feeds, the bundled sample) as HTTP
+        # responses too; warcio parses HTTP headers for http(s) URIs only
+        self.loader.HTTP_SCHEMES = ("http:", "https:", "file:")
         self.start = self.fh.tell()
         self.cut_short = False
 

@@ -1,39 +1,51 @@
-"""The backfill flow: load folders (or lists) of dated text files into the warehouse."""
+"""The backfill flow: load dated text files and WARC archives into the warehouse.
+
+Each batch commits on its own, and what an earlier backfill loaded is passed over, so an
+interrupted backfill run again resumes where it stopped.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extract.dated import parse_dated, read_dated_content
+from extract.daterange import in_range
 from extract.errors import DatedFormatError
 from extract.records import Article, article_from_dated
 from flows import progress
+from flows.extractors import extractor_versions, find_quotes, needing_extraction, quotes_version
 from flows.settings import ConfigError, Settings
 from flows.summary import RunSummary
+from flows.warc_source import is_warc, read_warc
 from warehouse import Warehouse
-from warehouse.load import load_articles, unique_articles
+from warehouse.derived import replace_quotes
+from warehouse.load import load_articles, loaded_offsets, unique_articles
 from warehouse.runs import RunError, finish_run, record_errors, start_run
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The dated files named: files as given, folders searched for ``*.txt`` recursively."""
+    """The files named: files as given; folders searched recursively for dated ``*.txt``
+    files and ``*.warc`` / ``*.warc.gz`` archives (hidden files and folders left out)."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*.txt"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and (p.suffix == ".txt" or is_warc(p))
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
             found.append(path)
         else:
-            raise ConfigError(f"{path} does not exist; name dated .txt files or folders of them")
+            raise ConfigError(f"{path} does not exist; name dated .txt files, WARC files, "
+                              "or folders of them")
     return list(dict.fromkeys(found))
 
 
@@ -44,8 +56,8 @@ def read_files(paths: Sequence[Path]) -> tuple[list[Article], list[RunError]]:
     for path in paths:
         try:
             content = read_dated_content(path)
-            articles.append(article_from_dated(path.name, str(path), parse_dated(content, str(path)),
-                                               content))
+            doc = parse_dated(content, str(path))
+            articles.append(article_from_dated(path.name, str(path), doc, content))
         except DatedFormatError as error:
             errors.append(RunError("file", str(path), type(error).__name__, str(error)))
         except OSError as error:
@@ -57,12 +69,17 @@ def read_files(paths: Sequence[Path]) -> tuple[list[Article], list[RunError]]:
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(
-    warehouse: Warehouse, run_id: str, articles: Sequence[Article], errors: Sequence[RunError]
+    warehouse: Warehouse,
+    run_id: str,
+    articles: Sequence[Article],
+    errors: Sequence[RunError],
+    quotes: dict[str, list],
 ) -> tuple[int, int, int]:
-    """Load a batch of articles and the run's errors in one transaction."""
+    """Load a batch of articles with their quotes, and its errors, in one transaction."""
     warehouse.con.begin()
     try:
-        counts = load_articles(warehouse, unique_articles(articles), run_id)
+        counts = load_articles(warehouse, articles, run_id)
+        replace_quotes(warehouse, quotes, quotes_version(), run_id)
         record_errors(warehouse, run_id, errors)
         warehouse.con.commit()
     except BaseException:
@@ -72,35 +89,60 @@ def load(
 
 
 @flow(name="backfill", validate_parameters=False, log_prints=False)
-def backfill_flow(paths: list[str], settings: Settings) -> RunSummary:
-    """Load dated text files into the warehouse; ids come from their NNN_<id>.txt names."""
+def backfill_flow(
+    paths: list[str],
+    settings: Settings,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> RunSummary:
+    """Load dated files and WARC archives; only articles dated within since..until."""
     started = time.monotonic()
     files = find_files(paths)
+    params = {"paths": paths, "db": settings.db, "since": since, "until": until}
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
-        run_id = start_run(warehouse, "backfill", {"paths": paths, "db": settings.db})
+        run_id = start_run(warehouse, "backfill", params)
+        totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
         try:
             progress.report("files", 0, len(files))
-            totals = [0, 0, 0]
-            errors: list[RunError] = []
-            size = max(settings.chunk_size, 1) * 5
-            futures = read_files.map([files[i:i + size] for i in range(0, len(files), size)])
-            for future in futures:
-                articles, chunk_errors = future.result()
-                # each chunk commits on its own: an interrupted backfill keeps what it loaded
-                counts = load(warehouse, run_id, articles, chunk_errors)
-                totals = [t + c for t, c in zip(totals, counts, strict=True)]
-                errors.extend(chunk_errors)
+            for articles, errors in _batches(warehouse, files, settings):
+                kept = [a for a in articles if in_range(a.published_date, since, until)]
+                totals["skipped"] += len(articles) - len(kept)
+                kept = unique_articles(kept)
+                quotes = find_quotes(needing_extraction(warehouse, kept))
+                new, updated, unchanged = load(warehouse, run_id, kept, errors, quotes)
+                totals["new"] += new
+                totals["updated"] += updated
+                totals["unchanged"] += unchanged
+                totals["failed"] += len(errors)
         except KeyboardInterrupt:
-            finish_run(warehouse, run_id, "interrupted", {}, 0)
+            finish_run(warehouse, run_id, "interrupted", totals, totals["failed"])
             raise
         except BaseException:
-            finish_run(warehouse, run_id, "failed", {}, 0)
+            finish_run(warehouse, run_id, "failed", totals, totals["failed"])
             raise
         summary = RunSummary(
             run_id=run_id, flow="backfill", status="completed", feeds_ok=0, feeds_failed=0,
-            articles_new=totals[0], articles_updated=totals[1], articles_unchanged=totals[2],
-            articles_failed=0, files_failed=len(errors), errors=len(errors),
-            seconds=time.monotonic() - started,
+            articles_new=totals["new"], articles_updated=totals["updated"],
+            articles_unchanged=totals["unchanged"], articles_failed=0,
+            files_failed=totals["failed"], errors=totals["failed"],
+            seconds=time.monotonic() - started, articles_skipped=totals["skipped"],
         )
-        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors)
+        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
+                   extractor_versions())
         return summary
+
+
+def _batches(
+    warehouse: Warehouse, files: Sequence[Path], settings: Settings
+) -> Iterator[tuple[list[Article], list[RunError]]]:
+    """(articles, errors) batches: dated files in chunks, then each WARC file's records."""
+    dated = [f for f in files if not is_warc(f)]
+    size = max(settings.chunk_size, 1) * 5
+    for future in read_files.map([dated[i:i + size] for i in range(0, len(dated), size)]):
+        yield future.result()
+    for path in (f for f in files if is_warc(f)):
+        done = loaded_offsets(warehouse, str(path.resolve()))
+        for batch in read_warc(path, done, settings.chunk_size):
+            yield batch.articles, batch.errors
+        progress.report("files", 1)
+

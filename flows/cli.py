@@ -79,25 +79,50 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--urls", "url_lists", multiple=True, metavar="FILE",
+              help="A text file of article URLs, one per line, to fetch; repeatable.")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="A (news) sitemap or sitemap index whose articles to fetch; repeatable.")
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE "
+              "(YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@click.option("--corpus", help="Corpus folder for fetched pages. Default: data/corpus.")
 @click.pass_context
-def backfill(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
-    """Load dated text files (files or folders of NNN_<id>.txt) into the warehouse.
+def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, ...],
+             sitemaps: tuple[str, ...], since: str | None, until: str | None,
+             db: str | None, corpus: str | None) -> None:
+    """Load archives into the warehouse: dated text files (NNN_<id>.txt), WARC files
+    (ours or standard crawls), folders of both, URL lists and news sitemaps.
 
-    Example: newsetl backfill seeds
+    Running it again passes over what is already loaded.
+
+    Example: newsetl backfill seeds data/archive --since 2024-11
     """
-    settings = _settings(db=db)
+    from extract.daterange import parse_date_range
     from flows.backfill import find_files
 
+    if not (paths or url_lists or sitemaps):
+        raise click.UsageError("name PATHs, --urls FILE or --sitemap URL to backfill from")
+    dates = parse_date_range(since, until)
+    settings = _settings(db=db, corpus=corpus)
     find_files(paths)  # a missing path fails here, before Prefect starts
+    for path in url_lists:
+        if not Path(path).is_file():
+            raise ConfigError(f"URL list {path} does not exist")
     _preflight(settings)
     _start_prefect(settings, ctx.obj["verbose"])
     from flows.backfill import backfill_flow
+    from flows.web_backfill import web_backfill_flow
 
     with _progress_display(ctx.obj["verbose"]):
-        summary = backfill_flow(list(paths), settings)
-    click.echo(summary.render())
+        if paths:
+            click.echo(backfill_flow(list(paths), settings, dates.since, dates.until).render())
+        if url_lists or sitemaps:
+            summary = web_backfill_flow(list(url_lists), list(sitemaps), settings,
+                                        dates.since, dates.until)
+            click.echo(summary.render())
 
 
 @cli.command()
@@ -139,7 +164,83 @@ def _start_prefect(settings: Settings, verbose: bool) -> None:
     ``Error:`` line are what the user reads."""
     configure_prefect(Path(settings.db).parent, verbose)
     if not verbose:
+        # in-process callers (tests) may have imported Prefect before the environment was set
+        for name in [n for n in logging.root.manager.loggerDict if n.startswith("prefect")]:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         logging.getLogger("prefect").setLevel(logging.CRITICAL)
+
+
+@cli.command()
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@click.option("--limit", default=20, show_default=True, help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of run objects.")
+def runs(db: str | None, limit: int, as_json: bool) -> None:
+    """List recent runs: flow, start, duration, status, counts and errors.
+
+    A run cut off by a crash or a kill shows as 'interrupted'.
+
+    Example: newsetl runs --limit 5
+    """
+    from flows.output import render_json, render_table
+    from warehouse import Warehouse
+    from warehouse.runs import recent_runs
+
+    settings = _settings(db=db)
+    with Warehouse.open(settings.db, read_only=True) as warehouse:
+        columns, rows = recent_runs(warehouse, limit)
+    if as_json:
+        click.echo(render_json(columns, rows))
+        return
+    short = [(r[0][:12], r[1], r[2].strftime("%Y-%m-%d %H:%M:%S"), r[3], r[4], _short_counts(r[5]),
+              r[6]) for r in rows]
+    click.echo(render_table(["run", "flow", "started (UTC)", "seconds", "status",
+                             "articles new/updated/unchanged/failed", "errors"], short))
+
+
+def _short_counts(counts: dict | None) -> str:
+    if not counts:
+        return ""
+    failed = counts.get("articles_failed", 0) + counts.get("files_failed", 0)
+    return (f"{counts.get('articles_new', 0)}/{counts.get('articles_updated', 0)}/"
+            f"{counts.get('articles_unchanged', 0)}/{failed}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per file (one per line for several files).")
+def extract(files: tuple[str, ...], as_json: bool) -> None:
+    """Print the quotes of dated files, with speakers; the warehouse is not touched.
+
+    Offsets are character offsets into the file content as read: text[start:end] is the
+    quoted words.
+
+    Example: newsetl extract seeds/000_e00214b99a58ad9b.txt --json
+    """
+    import json
+
+    from extract.dated import parse_dated, read_dated_content
+    from extract.quotes import extract_quotes_many
+
+    contents = []
+    for file in files:
+        if not Path(file).is_file():
+            raise ConfigError(f"{file} does not exist or is not a file")
+        content = read_dated_content(file)
+        parse_dated(content, file)
+        contents.append(content)
+    found = extract_quotes_many(contents)
+    for file, quotes in zip(files, found, strict=True):
+        result = {"file": file, "quotes": [q.to_dict() for q in quotes], "claims": []}
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=None if len(files) > 1 else 2))
+            continue
+        click.echo(f"{file}: {len(quotes)} quote{'s' if len(quotes) != 1 else ''}")
+        for quote in quotes:
+            who = quote.speaker or "(no speaker found)"
+            mention = f" [{quote.speaker_mention}]" if quote.speaker_mention and \
+                quote.speaker_mention != quote.speaker else ""
+            click.echo(f"  {who}{mention} {quote.cue or ''}: \"{quote.text}\"".replace(" :", ":"))
 
 
 @contextmanager

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import os
+import threading
 import time
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import httpcore
 import httpx
 
 from extract.errors import NewsetlError
+from extract.warc_write import RecordLocation
 from flows.settings import Settings
+
+RETRY_BACKOFF = 0.5
+"""retry n (1, 2, ...) waits min(RETRY_BACKOFF * 2**n, 10) seconds: 1 s, 2 s, 4 s, ..."""
 
 
 class FetchError(NewsetlError):
@@ -43,6 +53,8 @@ class Fetched:
     headers: dict[str, str]
     content: bytes
     fetched_at: dt.datetime
+    archived: RecordLocation | None = None
+    """where the response was kept in the raw archive, if it was"""
 
 
 class FileTransport(httpx.BaseTransport):
@@ -55,19 +67,20 @@ class FileTransport(httpx.BaseTransport):
         # url2pathname decodes %XX itself: decoding first too would turn a file named
         # "100%25.xml" (URL ...100%2525.xml) into "100%.xml"
         path = Path(url2pathname(parts.path))
-        if not path.is_file():
-            # directories, and FIFOs or devices that would block or never end
-            return httpx.Response(404, request=request)
         try:
+            if not path.is_file():
+                # directories, and FIFOs or devices that would block or never end
+                return httpx.Response(404, request=request)
             stream = path.open("rb")
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return httpx.Response(404, request=request)
         except PermissionError:
             return httpx.Response(403, request=request)
+        except OSError:  # gone since, a name too long, ...
+            return httpx.Response(404, request=request)
+        size = os.fstat(stream.fileno()).st_size
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return httpx.Response(
             200,
-            headers={"content-type": kind, "content-length": str(path.stat().st_size)},
+            headers={"content-type": kind, "content-length": str(size)},
             stream=_FileStream(stream),
             request=request,
         )
@@ -88,16 +101,24 @@ class _FileStream(httpx.SyncByteStream):
 class Fetcher:
     """An HTTP client with newsetl's limits; one per run, shared by its threads."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.sleep = sleep
+        limits = httpx.Limits(max_connections=max(settings.concurrency, 1) * 2)
         self.client = httpx.Client(
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
+            # redirects are followed in _send, which refuses to leave http(s)
+            follow_redirects=False,
             timeout=httpx.Timeout(
                 settings.read_timeout, connect=settings.connect_timeout, pool=settings.total_timeout
             ),
-            limits=httpx.Limits(max_connections=max(settings.concurrency, 1) * 2),
+            limits=limits,
+            transport=_DeadlineTransport(limits=limits),
             headers={
                 "User-Agent": settings.user_agent,
                 # no brotli or zstd: httpx decodes them only with extra packages
@@ -126,19 +147,20 @@ class Fetcher:
                 if not error.transient or attempt >= self.settings.retries:
                     raise
                 attempt += 1
-                time.sleep(min(0.5 * 2**attempt, 10.0))
+                self.sleep(min(RETRY_BACKOFF * 2**attempt, 10.0))
 
     def _fetch_once(self, url: str, accept: str) -> Fetched:
         # httpx reads file:///path as a relative URL; the same file as file://localhost/path
         # goes to our transport (and is reported back in the form the user gave)
         local = url.startswith("file:///")
         target = "file://localhost/" + url[len("file:///"):] if local else url
-        started = self.clock()
-        deadline = started + self.settings.total_timeout
+        deadline = self.clock() + self.settings.total_timeout
         limit = self.settings.max_bytes
+        _deadline.current = (self.clock, deadline)
         try:
-            with self.client.stream("GET", target, headers={"Accept": accept}) as response:
-                if response.status_code >= 400:
+            with closing(self._send(url, target, accept)) as response:
+                if not 200 <= response.status_code < 300:
+                    # a 3xx here has no usable Location (or is a 304 nobody asked for)
                     transient = response.status_code in (408, 425, 429) or response.status_code >= 500
                     raise FetchError(url, f"http_{response.status_code}",
                                      response.reason_phrase or "error status", transient)
@@ -147,17 +169,17 @@ class Fetcher:
                     "content-encoding"
                 ):
                     raise FetchError(url, "too_large", f"{declared} bytes declared, cap {limit}")
+                # the cap counts decoded bytes, inflated a piece at a time: a gzip bomb stops
+                # at the cap instead of filling memory
+                inflaters = _inflaters(response.headers.get("content-encoding", ""))
                 body = bytearray()
-                # iter_bytes decodes gzip/deflate: the cap counts decoded bytes (no gzip bombs)
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > limit:
-                        raise FetchError(url, "too_large", f"more than {limit} bytes")
+                for raw, final in _with_end(response.iter_raw()):
+                    for piece in _decoded(raw, inflaters, final):
+                        body += piece
+                        if len(body) > limit:
+                            raise FetchError(url, "too_large", f"more than {limit} bytes")
                     if self.clock() > deadline:
-                        raise FetchError(
-                            url, "timeout", f"not complete after {self.settings.total_timeout} s",
-                            transient=True,
-                        )
+                        raise _late(url, self.settings)
                 return Fetched(
                     url=url,
                     final_url=url if local else str(response.url),
@@ -166,18 +188,173 @@ class Fetcher:
                     content=bytes(body),
                     fetched_at=dt.datetime.now(dt.UTC),
                 )
-        except httpx.TooManyRedirects:
-            raise FetchError(url, "redirect_loop",
-                             f"more than {self.settings.max_redirects} redirects") from None
         except httpx.TimeoutException as error:
+            if self.clock() >= deadline:
+                raise _late(url, self.settings) from None
             raise FetchError(url, "timeout", type(error).__name__, transient=True) from None
-        except httpx.DecodingError as error:
+        except zlib.error as error:
             raise FetchError(url, "decoding", f"bad compressed body: {error}") from None
         except httpx.UnsupportedProtocol as error:
             raise FetchError(url, "unsupported", str(error)) from None
+        except httpx.InvalidURL as error:
+            raise FetchError(url, "invalid_url", str(error)) from None
         except httpx.ConnectError as error:
             raise FetchError(url, "connect", str(error) or "connection failed",
                              transient=True) from None
         except httpx.TransportError as error:
             raise FetchError(url, "network", f"{type(error).__name__}: {error}",
                              transient=True) from None
+        finally:
+            _deadline.current = None
+
+    def _send(self, url: str, target: str, accept: str) -> httpx.Response:
+        """The response at the end of the redirects, its body not read yet."""
+        request = self.client.build_request("GET", target, headers={"Accept": accept})
+        for _ in range(self.settings.max_redirects + 1):
+            response = self.client.send(request, stream=True)
+            if response.next_request is None:
+                return response
+            response.close()
+            request = response.next_request
+            if request.url.scheme not in ("http", "https"):
+                # a remote server must not make newsetl read local files (file://localhost/...)
+                raise FetchError(url, "unsupported",
+                                 f"redirect to {request.url} refused: only http(s) is followed")
+        raise FetchError(url, "redirect_loop", f"more than {self.settings.max_redirects} redirects")
+
+
+def _late(url: str, settings: Settings) -> FetchError:
+    return FetchError(url, "timeout", f"not complete after {settings.total_timeout} s",
+                      transient=True)
+
+
+# the running fetch's (clock, deadline) in this thread: every socket wait of the attempt,
+# from connect to the last body byte, ends by then, however slowly a server trickles
+_deadline = threading.local()
+
+
+def _time_left(timeout: float | None) -> float | None:
+    current = getattr(_deadline, "current", None)
+    if current is None:
+        return timeout
+    clock, deadline = current
+    left = deadline - clock()
+    if left <= 0:
+        raise httpcore.ReadTimeout("total timeout passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self.stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.stream.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self.stream.start_tls(ssl_context, server_hostname, _time_left(timeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self.backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.backend.connect_tcp(
+            host, port, _time_left(timeout), local_address, socket_options
+        ))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self.backend.connect_unix_socket(path, _time_left(timeout), socket_options)
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self.backend.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport, its sockets bounded by the fetch's total deadline."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # httpx takes no network backend; its httpcore pool does, so we wrap the one it made
+        self._pool._network_backend = _DeadlineBackend(self._pool._network_backend)
+
+
+_PIECE = 65536
+"""the most bytes one inflate step returns"""
+
+
+class _Inflater:
+    """Decodes one gzip or deflate content coding, at most _PIECE bytes per step."""
+
+    def __init__(self, coding: str) -> None:
+        # deflate: the first two bytes tell zlib-wrapped (as meant) from raw (as some servers
+        # send it, and httpx takes too)
+        self.head: bytes | None = b"" if coding == "deflate" else None
+        self.decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if self.head is not None:
+            self.head += data
+            if len(self.head) < 2:
+                return
+            data, self.head = self.head, None
+            wrapped = data[0] & 0x0F == 8 and int.from_bytes(data[:2], "big") % 31 == 0
+            self.decoder = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        # bytes after the end of the stream are ignored, as httpx does, and never buffered
+        while not self.decoder.eof:
+            piece = self.decoder.decompress(data, _PIECE)
+            data = self.decoder.unconsumed_tail
+            if piece:
+                yield piece
+            if not data and len(piece) < _PIECE:
+                return
+
+    def flush(self) -> bytes:
+        if self.head is not None:  # a deflate body of less than two bytes
+            return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.head) if self.head else b""
+        return self.decoder.flush()
+
+
+def _inflaters(header: str) -> list[_Inflater]:
+    """Decoders for a Content-Encoding header, outermost coding first; others pass through."""
+    codings = [c.strip().lower() for c in header.split(",")]
+    return [_Inflater("deflate" if c == "deflate" else "gzip")
+            for c in reversed(codings) if c in ("gzip", "x-gzip", "deflate")]
+
+
+def _decoded(data: bytes, inflaters: Sequence[_Inflater], final: bool) -> Iterator[bytes]:
+    """``data`` through each coding in turn; ``final`` flushes them at the end of the body."""
+    if not inflaters:
+        if data:
+            yield data
+        return
+    head, rest = inflaters[0], inflaters[1:]
+    for piece in head.decode(data):
+        yield from _decoded(piece, rest, False)
+    if final:
+        yield from _decoded(head.flush(), rest, True)
+
+
+def _with_end(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """Each chunk with False, then an empty chunk with True."""
+    for chunk in chunks:
+        yield chunk, False
+    yield b"", True

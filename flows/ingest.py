@@ -6,6 +6,7 @@ around network I/O, inside the fetch seam (flows/fetch.py).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,12 +21,20 @@ from extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from extract.ids import feed_id
 from extract.records import Article, article_from_page
 from flows import progress
+from flows.archive import Archive
 from flows.config import FeedSpec
 from flows.corpus import Corpus
+from flows.extractors import (
+    extractor_versions,
+    find_quotes,
+    needing_extraction,
+    quotes_version,
+)
 from flows.fetch import Fetched, Fetcher, FetchError
 from flows.settings import Settings
 from flows.summary import RunSummary
 from warehouse import Warehouse
+from warehouse.derived import replace_quotes
 from warehouse.load import (
     FeedLink,
     FeedRow,
@@ -57,6 +66,13 @@ class Wanted:
 
     link: str
     carriers: tuple[tuple[str, FeedEntry], ...]
+    entry: FeedEntry | None = None
+    """what a list without feed ids (a sitemap) said about the link, if no feed carried it"""
+
+    @property
+    def first_entry(self) -> FeedEntry | None:
+        """The entry whose date and title count: the first feed's, else the list's."""
+        return self.carriers[0][1] if self.carriers else self.entry
 
 
 @dataclass
@@ -69,10 +85,11 @@ class Plan:
 
 
 @task(name="fetch-feed", cache_policy=NO_CACHE)
-def fetch_feed(spec: FeedSpec, fetcher: Fetcher) -> FeedOutcome:
-    """Fetch and parse one feed; a failure is returned as the outcome, not raised."""
+def fetch_feed(spec: FeedSpec, fetcher: Fetcher, archive: Archive) -> FeedOutcome:
+    """Fetch, archive and parse one feed; a failure is returned as the outcome, not raised."""
     try:
         fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT)
+        archive.keep(fetched)
         parsed = parse_feed(fetched.content, fetched.final_url, fetched.headers)
         return FeedOutcome(spec, parsed, None)
     except (FetchError, FeedParseError) as error:
@@ -108,13 +125,17 @@ def plan_articles(
 
 @task(name="fetch-articles", cache_policy=NO_CACHE)
 def fetch_articles(
-    chunk: Sequence[Wanted], fetcher: Fetcher
+    chunk: Sequence[Wanted], fetcher: Fetcher, archive: Archive
 ) -> tuple[list[tuple[Wanted, Fetched]], list[RunError]]:
-    """Fetch the pages of a chunk of links; failures are recorded, not raised."""
+    """Fetch and archive the pages of a chunk of links; failures are recorded, not raised."""
     pages, errors = [], []
     for wanted in chunk:
         try:
-            pages.append((wanted, fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT)))
+            fetched = fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT)
+            location = archive.keep(fetched)
+            if location is not None:
+                fetched = dataclasses.replace(fetched, archived=location)
+            pages.append((wanted, fetched))
         except FetchError as error:
             errors.append(_error("article", wanted.link, error))
         progress.report("articles", 1)
@@ -142,8 +163,13 @@ def normalise_articles(
     """Build dated-format articles (feed date first, else the page's) and their feed links."""
     articles, links = [], []
     for wanted, fetched, page in extracted:
-        entry = wanted.carriers[0][1]
+        entry = wanted.first_entry
         article = article_from_page(page, entry, fetched.fetched_at, EXTRACTOR_VERSION)
+        if fetched.archived is not None:
+            article = dataclasses.replace(
+                article, warc_file=fetched.archived.file, warc_offset=fetched.archived.offset,
+                warc_length=fetched.archived.length,
+            )
         articles.append(article)
         links.extend(_link(article.article_id, fid, e) for fid, e in wanted.carriers)
     return articles, links
@@ -158,13 +184,15 @@ def load(
     links: Sequence[FeedLink],
     feeds: Sequence[FeedRow],
     errors: Sequence[RunError],
+    quotes: dict[str, list],
 ) -> tuple[int, int, int]:
-    """Write the corpus files, then load articles, links, feeds and errors in one transaction."""
-    articles = unique_articles(articles)
+    """Write the corpus files, then load articles with their quotes, links, feeds and errors
+    in one transaction."""
     names = corpus.write(articles)
     warehouse.con.begin()
     try:
         counts = load_articles(warehouse, articles, run_id, names)
+        replace_quotes(warehouse, quotes, quotes_version(), run_id)
         load_feed_links(warehouse, links, run_id)
         load_feeds(warehouse, feeds, run_id)
         record_errors(warehouse, run_id, errors)
@@ -191,7 +219,8 @@ def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False
         except BaseException:
             finish_run(warehouse, run_id, "failed", {}, 0)
             raise
-        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors)
+        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
+                   extractor_versions())
         return summary
 
 
@@ -203,21 +232,26 @@ def _ingest(
     refetch: bool,
     started: float,
 ) -> RunSummary:
-    with Fetcher(settings) as fetcher:
+    with Fetcher(settings) as fetcher, Archive(settings) as archive:
         progress.report("feeds", 0, len(feeds))
-        outcomes = [f.result() for f in fetch_feed.map(feeds, fetcher=fetcher)]
+        outcomes = [f.result() for f in fetch_feed.map(feeds, fetcher=fetcher, archive=archive)]
         plan = plan_articles(outcomes, known_entries(warehouse), refetch)
         progress.report("articles", 0, len(plan.wanted))
         chunks = list(_chunks(plan.wanted, settings.chunk_size))
-        fetched = [f.result() for f in fetch_articles.map(chunks, fetcher=fetcher)]
+        fetched = [f.result() for f in
+                   fetch_articles.map(chunks, fetcher=fetcher, archive=archive)]
     extracted = [f.result() for f in extract_articles.map([pages for pages, _ in fetched])]
-    normalised = normalise_articles([item for items, _ in extracted for item in items])
-    articles, links = normalised
+    articles, links = normalise_articles([item for items, _ in extracted for item in items])
+    articles = unique_articles(articles)
+    changed = needing_extraction(warehouse, articles)
+    quotes: dict[str, list] = {}
+    for found in find_quotes.map(list(_chunks(changed, settings.chunk_size))):
+        quotes.update(found.result())
     errors = [e for o in outcomes if o.error for e in [o.error]]
     errors += [e for _, errs in fetched for e in errs] + [e for _, errs in extracted for e in errs]
     new, updated, unchanged = load(
         warehouse, Corpus(settings.corpus), run_id, articles, links + plan.known_links,
-        [_feed_row(o) for o in outcomes], errors,
+        [_feed_row(o) for o in outcomes], errors, quotes,
     )
     unchanged += len(plan.unchanged_ids - {a.article_id for a in articles})
     feeds_failed = sum(1 for o in outcomes if o.error)
@@ -237,7 +271,7 @@ def _ingest(
     )
 
 
-def _chunks(items: Sequence[Wanted], size: int) -> Iterable[list[Wanted]]:
+def _chunks(items: Sequence, size: int) -> Iterable[list]:
     size = max(size, 1)
     for start in range(0, len(items), size):
         yield list(items[start:start + size])

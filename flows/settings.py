@@ -43,6 +43,12 @@ class Settings:
     """articles per fetch and extract task"""
     lock_timeout: float = 0.0
     """seconds to wait for another process's lock on the warehouse"""
+    archive: str = "data/archive"
+    """the folder of the raw archive (WARC files of every fetched feed and page)"""
+    archive_enabled: bool = True
+    """keep every fetched byte in the archive, so nothing needs the network twice"""
+    archive_max_bytes: int = 1_000_000_000
+    """a WARC file is closed and a new one begun past this size"""
 
     @property
     def user_agent(self) -> str:
@@ -62,18 +68,32 @@ class Settings:
                 raise ConfigError(f"{origin}: unknown setting {key!r}; known: {', '.join(known)}")
             kind = type(getattr(self, key))
             try:
-                values[key] = kind(value) if not isinstance(value, bool) else _bad_bool(key)
+                values[key] = _convert(kind, value)
             except (TypeError, ValueError):
                 raise ConfigError(
-                    f"{origin}: setting {key!r} must be a {kind.__name__}, not {value!r}"
+                    f"{origin}: setting {key!r} must be {_KIND_NAMES[kind]}, not {value!r}"
                 ) from None
-            if kind in (int, float) and values[key] < 0:
+            if kind in (int, float) and not isinstance(values[key], bool) and values[key] < 0:
                 raise ConfigError(f"{origin}: setting {key!r} must not be negative")
         return replace(self, **values)
 
 
-def _bad_bool(key: str) -> Any:
-    raise ValueError(key)
+def _convert(kind: type, value: Any) -> Any:
+    """A setting's value in its type; strings (environment) are read as they are written."""
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _BOOLS:
+            return _BOOLS[value.strip().lower()]
+        raise ValueError(value)
+    if isinstance(value, bool):  # True is an int in Python, never a number of seconds here
+        raise ValueError(value)
+    return kind(value)
+
+
+_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+_BOOLS = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
 
 
 def from_environment(settings: Settings, environ: dict[str, str] | None = None) -> Settings:
@@ -98,7 +118,8 @@ def configure_prefect(data_dir: Path, verbose: bool) -> None:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         # the temporary server takes 10-22 s to start on a slow machine
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "WARNING",
+        # the CLI reports failures itself, in one line; -v shows Prefect's own logs
+        "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "CRITICAL",
         "PREFECT_LOGGING_LOG_PRINTS": "false",
     }
     for key, value in defaults.items():

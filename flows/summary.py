@@ -21,6 +21,8 @@ class RunSummary:
     files_failed: int
     errors: int
     seconds: float
+    articles_skipped: int = 0
+    """read but outside the --since / --until range"""
 
     def counts(self) -> dict[str, int]:
         """The counts alone, for the runs table."""
@@ -35,6 +37,7 @@ class RunSummary:
             f"  articles: {self.articles_new} new, {self.articles_updated} updated, "
             f"{self.articles_unchanged} unchanged, "
             f"{self.articles_failed + self.files_failed} failed"
+            + (f", {self.articles_skipped} outside the dates" if self.articles_skipped else "")
         )
         if self.errors:
             lines.append(

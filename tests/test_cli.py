@@ -59,12 +59,13 @@ def test_a_missing_config_file(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.param("[[feeds]]\nurl = 'http://x.example/rss'\ntags = 'a'\n",
                      "feeds.toml: feeds[0]: 'tags' must be a list of strings", id="tags-string"),
         pytest.param("[settings]\ntotal_timeout = 'soon'\n",
-                     "feeds.toml: setting 'total_timeout' must be a float, not 'soon'",
+                     "feeds.toml: setting 'total_timeout' must be a number, not 'soon'",
                      id="bad-setting"),
         pytest.param("[settings]\nspeed = 3\n",
                      "feeds.toml: unknown setting 'speed'; known: db, corpus, contact, "
                      "connect_timeout, read_timeout, total_timeout, max_bytes, max_redirects, "
-                     "retries, concurrency, chunk_size, lock_timeout", id="unknown-setting"),
+                     "retries, concurrency, chunk_size, lock_timeout, archive, archive_enabled, "
+                     "archive_max_bytes", id="unknown-setting"),
         pytest.param("[[feeds]\nurl = 'x'\n", "config file feeds.toml is not valid TOML: "
                      "Expected ']]' at the end of an array declaration (at line 1, column 8)",
                      id="toml-syntax"),
@@ -133,7 +134,8 @@ def test_backfill_records_and_skips_bad_files(
 
 def test_backfill_of_a_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "backfill", "nowhere") == (
-        1, "", "Error: nowhere does not exist; name dated .txt files or folders of them\n")
+        1, "", "Error: nowhere does not exist; name dated .txt files, WARC files, or folders "
+               "of them\n")
 
 
 @pytest.mark.usefixtures("prefect_harness")

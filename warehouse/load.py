@@ -32,10 +32,14 @@ _ARTICLE_SCHEMA = pa.schema([
     ("extractor", pa.string()),
     ("corpus_file", pa.string()),
     ("fetched_at", pa.timestamp("us", tz="UTC")),
+    ("warc_file", pa.string()),
+    ("warc_offset", pa.int64()),
+    ("warc_length", pa.int64()),
 ])
 _ARTICLE_COLUMNS = [f.name for f in _ARTICLE_SCHEMA]
 # on a changed text these are rewritten; first_seen_at and first_run_id are kept
-_UPDATED = [c for c in _ARTICLE_COLUMNS if c not in ("article_id", "corpus_file")]
+_KEPT = ("article_id", "corpus_file", "warc_file", "warc_offset", "warc_length")
+_UPDATED = [c for c in _ARTICLE_COLUMNS if c not in _KEPT]
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,11 @@ def load_articles(
             f" SELECT {columns}, now(), now(), $run, $run FROM staged_articles"
             f" ON CONFLICT (article_id) DO UPDATE SET {updates},"
             " corpus_file = coalesce(excluded.corpus_file, articles.corpus_file),"
+            " warc_file = coalesce(excluded.warc_file, articles.warc_file),"
+            " warc_offset = CASE WHEN excluded.warc_file IS NULL THEN articles.warc_offset"
+            " ELSE excluded.warc_offset END,"
+            " warc_length = CASE WHEN excluded.warc_file IS NULL THEN articles.warc_length"
+            " ELSE excluded.warc_length END,"
             " updated_at = now(), run_id = excluded.run_id",
             {"run": run_id},
         )
@@ -214,3 +223,21 @@ class _staged:
 
     def __exit__(self, *exc: object) -> None:
         self.con.unregister(self.name)
+
+
+def loaded_offsets(warehouse: Warehouse, warc_file: str) -> set[int]:
+    """Offsets of the records of one WARC file that articles were loaded from."""
+    rows = warehouse.con.execute(
+        "SELECT warc_offset FROM articles WHERE warc_file = ? AND warc_offset IS NOT NULL",
+        [warc_file],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def known_urls(warehouse: Warehouse) -> set[str]:
+    """Every URL an article was fetched from or linked under (to skip in backfills)."""
+    rows = warehouse.con.execute(
+        "SELECT url FROM articles UNION SELECT canonical_url FROM articles"
+        " WHERE canonical_url IS NOT NULL UNION SELECT entry_link FROM article_feeds"
+    ).fetchall()
+    return {row[0] for row in rows}

@@ -45,13 +45,19 @@ def start_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any]) ->
 
 
 def finish_run(
-    warehouse: Warehouse, run_id: str, status: str, counts: Mapping[str, Any], error_count: int
+    warehouse: Warehouse,
+    run_id: str,
+    status: str,
+    counts: Mapping[str, Any],
+    error_count: int,
+    extractors: Mapping[str, str] | None = None,
 ) -> None:
-    """Close a run with its final status and counts."""
+    """Close a run with its final status, counts and the extractor versions it used."""
     warehouse.con.execute(
-        "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?"
-        " WHERE run_id = ?",
-        [status, json.dumps(counts, default=str), error_count, run_id],
+        "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?,"
+        " extractors = ? WHERE run_id = ?",
+        [status, json.dumps(counts, default=str), error_count,
+         json.dumps(extractors) if extractors else None, run_id],
     )
 
 
@@ -71,3 +77,14 @@ def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError])
     finally:
         warehouse.con.unregister("staged_errors")
     return len(rows)
+
+
+def recent_runs(warehouse: Warehouse, limit: int) -> tuple[list[str], list[tuple]]:
+    """The newest runs first, with their duration, counts and error count."""
+    return warehouse.query(
+        "SELECT run_id, flow, started_at, round(epoch(ended_at - started_at), 1) AS seconds,"
+        " CASE WHEN status = 'running' AND ended_at IS NULL THEN 'running' ELSE status END"
+        " AS status, counts, error_count AS errors FROM runs"
+        " ORDER BY started_at DESC LIMIT ?",
+        [max(limit, 0)],
+    )

@@ -1,0 +1,185 @@
+"""Score the quote (and claim) extractors on PolNeAR.
+
+    python -m bench.attribution --polnear ../shared/data/polnear --split dev [--json]
+        [--predictions FILE]
+
+Gold quotes are attributions whose content holds a double quotation mark (direct: fully
+quoted; direct+mixed: any), gold claims the others; one annotator per article. Scoring
+rules are in ``bench.scoring``. Timing includes loading the model, in this one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.polnear import CorpusMissing, Document, read_split
+from bench.scoring import Counts, Unit, score_doc, summarise, unit_chars
+
+TRACKS: dict[str, tuple[frozenset[str], tuple[float, ...]]] = {
+    "quotes_direct": (frozenset({"direct"}), (0.3, 0.8, 1.0)),
+    "quotes_direct_mixed": (frozenset({"direct", "mixed"}), (0.3, 0.8)),
+    "claims": (frozenset({"indirect"}), (0.3, 0.5, 0.8)),
+}
+
+Prediction = dict[str, Any]  # {"doc", "quotes": [...], "claims": [...]}
+
+
+def gold_units(doc: Document, kinds: frozenset[str]) -> tuple[list[Unit], list[Unit]]:
+    """The gold units of one track and the gold attributions outside it."""
+    inside, outside = [], []
+    for a in doc.attributions:
+        unit = Unit(unit_chars(doc.text, a.content), a.source)
+        (inside if a.kind in kinds else outside).append(unit)
+    return inside, outside
+
+
+def pred_units(doc: Document, pred: Prediction, track: str) -> list[Unit]:
+    """The predicted units of one track: quotes by kind, or claims."""
+    if track == "claims":
+        items = pred["claims"]
+        key = "source_span"
+    else:
+        items = [
+            q for q in pred["quotes"] if track == "quotes_direct_mixed" or q["kind"] == "direct"
+        ]
+        key = "speaker_span"
+    out = []
+    for item in items:
+        spk = item.get(key)
+        out.append(Unit(unit_chars(doc.text, [tuple(s) for s in item["spans"]]),
+                        (tuple(spk),) if spk else ()))  # fmt: skip
+    return out
+
+
+def score(docs: Sequence[Document], preds: Sequence[Prediction]) -> dict[str, Any]:
+    """All tracks at all thresholds, strict and loose; cells are ``Cell`` dicts."""
+    out: dict[str, Any] = {}
+    for track, (kinds, thresholds) in TRACKS.items():
+        for strict in (True, False):
+            cells = {}
+            for th in thresholds:
+                total = Counts()
+                for doc, pred in zip(docs, preds, strict=True):
+                    gold, other = gold_units(doc, kinds)
+                    total += score_doc(gold, pred_units(doc, pred, track), other, th, strict)
+                cells[str(th)] = vars(summarise(total))
+            out[track if strict else f"{track}_loose"] = cells
+    return out
+
+
+def _span_list(spans: Any) -> list[list[int]]:
+    return [list(s) for s in spans]
+
+
+def _load_claims_extractor() -> Callable[[str], list[Any]] | None:
+    """``extract.claims.extract_claims`` when that module exists, else None."""
+    try:
+        module = importlib.import_module("extract.claims")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "extract_claims", None)
+
+
+def _claim_dict(claim: Any) -> dict[str, Any]:
+    get = claim.get if isinstance(claim, dict) else lambda k, d=None: getattr(claim, k, d)
+    src = get("source_span") or get("speaker_span")
+    return {"spans": _span_list(get("spans")), "source_span": list(src) if src else None}
+
+
+def predict(docs: Sequence[Document]) -> list[Prediction]:
+    """Run the extractors over the raw texts; offsets are into each original ``.txt``."""
+    from extract.quotes import extract_quotes_many
+
+    claims_fn = _load_claims_extractor()
+    texts = [d.text for d in docs]
+    quotes = extract_quotes_many(texts)
+    preds = []
+    for doc, qs in zip(docs, quotes, strict=True):
+        claims = [_claim_dict(c) for c in claims_fn(doc.text)] if claims_fn else []
+        preds.append(
+            {
+                "doc": doc.name,
+                "quotes": [
+                    {
+                        "spans": _span_list(q.spans),
+                        "speaker_span": list(q.speaker_span) if q.speaker_span else None,
+                        "kind": q.kind,
+                    }
+                    for q in qs
+                ],
+                "claims": claims,
+            }
+        )
+    return preds
+
+
+def _table(result: dict[str, Any]) -> str:
+    lines = [
+        f"{'track':<27}{'th':>5}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"
+        f"{'spk_acc':>9}{'e2e_F1':>8}"
+    ]
+    for track, cells in result.items():
+        if not isinstance(cells, dict):
+            continue
+        for th, c in cells.items():
+            lines.append(
+                f"{track:<27}{th:>5}{c['p']:>8.3f}{c['r']:>8.3f}{c['f1']:>8.3f}{c['tp']:>6}"
+                f"{c['fp']:>6}{c['fn']:>6}{c['speaker_acc']:>9.3f}{c['e2e_f1']:>8.3f}"
+            )
+    lines.append(
+        f"speed: {result['docs']} docs in {result['seconds']:.1f} s (model load included): "
+        f"{result['docs_per_s']:.2f} docs/s, {result['words_per_s']:.0f} words/s"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; exit 2 when the corpus is missing."""
+    parser = argparse.ArgumentParser(prog="python -m bench.attribution", description=__doc__)
+    parser.add_argument("--polnear", type=Path, help="the PolNeAR folder (with metadata.tsv)")
+    parser.add_argument("--split", default="dev", choices=["train", "dev"])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--predictions", type=Path, help="write one JSON line per document")
+    parser.add_argument("--limit", type=int, help="only the first N documents (quick runs)")
+    args = parser.parse_args(argv)
+    if args.polnear is None:
+        print("Error: --polnear DIR is required (the PolNeAR corpus folder)", file=sys.stderr)
+        return 2
+    try:
+        docs = list(read_split(args.polnear, args.split))
+    except CorpusMissing as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    if args.limit:
+        docs = docs[: args.limit]
+    started = time.perf_counter()
+    preds = predict(docs)
+    seconds = time.perf_counter() - started
+    words = sum(len(d.text.split()) for d in docs)
+    result = score(docs, preds)
+    result.update(
+        docs=len(docs),
+        seconds=round(seconds, 2),
+        docs_per_s=round(len(docs) / seconds, 3),
+        words_per_s=round(words / seconds, 1),
+    )
+    if args.predictions:
+        with args.predictions.open("w", encoding="utf-8") as f:
+            for pred in preds:
+                f.write(json.dumps(pred, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Backfill from the web: URL lists and news sitemaps, fetched through the same seam, archive,
+extractors and loads as ingest. Each chunk commits on its own and links already stored are
+passed over, so an interrupted backfill run again resumes where it stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from extract.daterange import in_range
+from extract.feeds import FeedEntry
+from extract.sitemaps import SitemapError, parse_sitemap
+from extract.urllist import parse_url_list
+from flows import progress
+from flows.archive import Archive
+from flows.corpus import Corpus
+from flows.extractors import extractor_versions, find_quotes, needing_extraction
+from flows.fetch import Fetcher, FetchError
+from flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
+from flows.settings import ConfigError, Settings
+from flows.summary import RunSummary
+from warehouse import Warehouse
+from warehouse.load import known_urls, unique_articles
+from warehouse.runs import RunError, finish_run, start_run
+
+MAX_SITEMAP_DEPTH = 3
+"""sitemap indexes nested deeper than this are not followed"""
+_SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.5"
+
+
+def read_url_lists(paths: Sequence[str]) -> tuple[list[str], list[RunError]]:
+    """The URLs of URL-list files; bad lines are returned as errors, not raised."""
+    urls: list[str] = []
+    errors: list[RunError] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"URL list {path} cannot be read: {error}") from None
+        found, problems = parse_url_list(text, str(path))
+        urls.extend(found)
+        errors.extend(RunError("url-list", f"{path}:{p.line}", "BadUrl", str(p)) for p in problems)
+    return list(dict.fromkeys(urls)), errors
+
+
+@task(name="read-sitemaps", cache_policy=NO_CACHE)
+def read_sitemaps(
+    roots: Sequence[str], fetcher: Fetcher, archive: Archive,
+    since: dt.date | None, until: dt.date | None,
+) -> tuple[list[Wanted], list[RunError]]:
+    """Fetch sitemaps (following indexes), keep the entries dated within since..until."""
+    wanted: dict[str, Wanted] = {}
+    errors: list[RunError] = []
+    queue = [(url, 0) for url in roots]
+    seen: set[str] = set()
+    while queue:
+        url, depth = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            fetched = fetcher.fetch(url, accept=_SITEMAP_ACCEPT)
+            archive.keep(fetched)
+            sitemap = parse_sitemap(fetched.content, fetched.final_url)
+        except (FetchError, SitemapError) as error:
+            errors.append(RunError("sitemap", url, getattr(error, "kind", type(error).__name__),
+                                   str(error)))
+            continue
+        if sitemap.kind == "index":
+            if depth >= MAX_SITEMAP_DEPTH:
+                errors.append(RunError("sitemap", url, "TooDeep",
+                                       f"{url}: index nested deeper than {MAX_SITEMAP_DEPTH}"))
+                continue
+            lastmods = sitemap.sitemap_lastmods or (None,) * len(sitemap.sitemaps)
+            for child, lastmod in zip(sitemap.sitemaps, lastmods, strict=True):
+                # a child last changed before --since holds nothing newer
+                if not (since and lastmod and lastmod.date() < since):
+                    queue.append((child, depth + 1))
+            continue
+        for item in sitemap.entries:
+            day = item.news_publication_date or item.lastmod
+            if day is not None and not in_range(day.date(), since, until):
+                continue
+            entry = FeedEntry(
+                link=item.loc, guid=item.loc, title=item.news_title or "",
+                published=item.news_publication_date, updated=item.lastmod, authors=(),
+                summary="", entry_hash="",
+            )
+            wanted.setdefault(item.loc, Wanted(item.loc, (), entry))
+    return list(wanted.values()), errors
+
+
+@flow(name="backfill-web", validate_parameters=False, log_prints=False)
+def web_backfill_flow(
+    url_lists: list[str],
+    sitemaps: list[str],
+    settings: Settings,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> RunSummary:
+    """Fetch the pages of URL lists and sitemaps into the corpus and the warehouse."""
+    started = time.monotonic()
+    urls, errors = read_url_lists(url_lists)
+    params = {"url_lists": url_lists, "sitemaps": sitemaps, "since": since, "until": until,
+              "db": settings.db, "corpus": settings.corpus}
+    totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
+        run_id = start_run(warehouse, "backfill", params)
+        try:
+            with Fetcher(settings) as fetcher, Archive(settings) as archive:
+                wanted = [Wanted(url, ()) for url in urls]
+                if sitemaps:
+                    found, sitemap_errors = read_sitemaps(sitemaps, fetcher, archive, since, until)
+                    wanted += found
+                    errors += sitemap_errors
+                done = known_urls(warehouse)
+                todo = list({w.link: w for w in wanted if w.link not in done}.values())
+                totals["unchanged"] += len({w.link for w in wanted}) - len(todo)
+                progress.report("articles", 0, len(todo))
+                corpus = Corpus(settings.corpus)
+                size = max(settings.chunk_size, 1)
+                for start in range(0, len(todo), size):
+                    _chunk(warehouse, corpus, run_id, todo[start:start + size], fetcher, archive,
+                           errors, totals, since, until)
+                    errors = []
+                if errors:
+                    load(warehouse, corpus, run_id, [], [], [], errors, {})
+                    totals["failed"] += len(errors)
+        except KeyboardInterrupt:
+            finish_run(warehouse, run_id, "interrupted", totals, totals["failed"])
+            raise
+        except BaseException:
+            finish_run(warehouse, run_id, "failed", totals, totals["failed"])
+            raise
+        summary = RunSummary(
+            run_id=run_id, flow="backfill", status="completed", feeds_ok=0, feeds_failed=0,
+            articles_new=totals["new"], articles_updated=totals["updated"],
+            articles_unchanged=totals["unchanged"], articles_failed=totals["failed"],
+            files_failed=0, errors=totals["failed"], seconds=time.monotonic() - started,
+            articles_skipped=totals["skipped"],
+        )
+        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
+                   extractor_versions())
+        return summary
+
+
+def _chunk(
+    warehouse: Warehouse, corpus: Corpus, run_id: str, chunk: list[Wanted], fetcher: Fetcher,
+    archive: Archive, errors: list[RunError], totals: dict[str, int],
+    since: dt.date | None, until: dt.date | None,
+) -> None:
+    """Fetch, extract, normalise and load one chunk of links, in one transaction."""
+    pages, fetch_errors = fetch_articles(chunk, fetcher, archive)
+    extracted, extract_errors = extract_articles(pages)
+    articles, _ = normalise_articles(extracted)
+    kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
+    totals["skipped"] += len(articles) - len(kept)
+    quotes = find_quotes(needing_extraction(warehouse, kept))
+    chunk_errors = errors + fetch_errors + extract_errors
+    new, updated, unchanged = load(warehouse, corpus, run_id, kept, [], [], chunk_errors, quotes)
+    totals["new"] += new
+    totals["updated"] += updated
+    totals["unchanged"] += unchanged
+    totals["failed"] += len(chunk_errors)
+

@@ -1,0 +1,126 @@
+"""Quotes in the warehouse: filled by backfill and ingest, swapped per article, the speakers
+view, and the extract command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flows.backfill import backfill_flow
+from flows.cli import main
+from flows.settings import Settings
+from tests.conftest import SEED
+from warehouse import Warehouse
+from warehouse.derived import replace_quotes
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with Warehouse.open(db, read_only=True) as warehouse:
+        return warehouse.query(sql)[1]
+
+
+def test_backfilled_articles_have_their_quotes_and_speakers(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    summary = backfill_flow([str(SEED)], Settings(db=str(db)))
+
+    quotes = query(db, "SELECT seq, speaker, kind, spans, run_id, extractor FROM quotes ORDER BY seq")
+    text = query(db, "SELECT text FROM articles")[0][0]
+    spans = query(db, "SELECT spans FROM quotes ORDER BY seq")
+
+    assert [(q[0], q[1], q[2], q[4], q[5]) for q in quotes] == [
+        (1, "Volodymyr Zelenskyy", "direct", summary.run_id, "quotes"),
+        (2, "Volodymyr Zelenskyy", "direct", summary.run_id, "quotes"),
+        (3, "Donald Trump", "direct", summary.run_id, "quotes"),
+        (4, "Donald Trump", "direct", summary.run_id, "quotes"),
+    ]
+    # the stored offsets point into the stored text
+    assert text[spans[0][0][0][0]:spans[0][0][0][1]] == (
+        "We agreed to maintain close dialogue and advance our cooperation,")
+    assert query(db, "SELECT speaker, quotes, articles, first_date::VARCHAR, last_date::VARCHAR"
+                     " FROM speakers ORDER BY speaker") == [
+        ("Donald Trump", 2, 1, "2024-11-07", "2024-11-07"),
+        ("Volodymyr Zelenskyy", 2, 1, "2024-11-07", "2024-11-07"),
+    ]
+
+
+def test_an_unchanged_article_keeps_its_quotes_and_a_changed_one_swaps_them(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "news.duckdb"
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    copy = archive / SEED.name
+    copy.write_bytes(SEED.read_bytes())
+    first = backfill_flow([str(archive)], Settings(db=str(db)))
+    backfill_flow([str(archive)], Settings(db=str(db)))
+    assert query(db, "SELECT DISTINCT run_id FROM quotes") == [(first.run_id,)]
+
+    last = SEED.read_text().split("\n\n")[-2]
+    assert last.startswith('"We\'ll get it solved," he added.')
+    copy.write_text(SEED.read_text().replace(last, "Trump did not say how."))
+    third = backfill_flow([str(archive)], Settings(db=str(db)))
+
+    assert third.articles_updated == 1
+    assert query(db, "SELECT DISTINCT run_id FROM quotes") == [(third.run_id,)]
+    assert query(db, "SELECT speaker, count(*) FROM quotes GROUP BY speaker ORDER BY speaker") == [
+        ("Donald Trump", 1), ("Volodymyr Zelenskyy", 2)]
+
+
+def test_replacing_quotes_is_all_or_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    backfill_flow([str(SEED)], Settings(db=str(db)))
+    with Warehouse.open(db) as warehouse:
+        before = warehouse.query("SELECT count(*) FROM quotes")[1]
+        warehouse.con.begin()
+        with pytest.raises(AttributeError):
+            # a broken record fails after the delete: the transaction must undo it
+            replace_quotes(warehouse, {"e00214b99a58ad9b": [object()]}, "v", "run")
+        warehouse.con.rollback()
+        after = warehouse.query("SELECT count(*) FROM quotes")[1]
+    assert before == after == [(4,)]
+
+
+def test_extract_prints_quotes_as_json_with_offsets_into_the_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["extract", str(SEED), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    content = SEED.read_text(encoding="utf-8")
+    assert result["file"] == str(SEED)
+    assert result["claims"] == []
+    assert [q["speaker"] for q in result["quotes"]] == [
+        "Volodymyr Zelenskyy", "Volodymyr Zelenskyy", "Donald Trump", "Donald Trump"]
+    for quote in result["quotes"]:
+        assert set(quote) == {"text", "spans", "kind", "speaker", "speaker_mention",
+                              "speaker_span", "cue", "cue_span"}
+        s, e = quote["speaker_span"]
+        assert content[s:e] == quote["speaker_mention"]
+        s, e = quote["cue_span"]
+        assert content[s:e] == quote["cue"]
+    assert content[slice(*result["quotes"][3]["speaker_span"])] == "he"
+
+
+def test_extract_several_files_prints_one_json_line_each(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = tmp_path / "001_00000000000000aa.txt"
+    other.write_text(' date 2024-01-01 "This is a long enough quote to count," said Ana Ruiz.\n\n')
+    assert main(["extract", str(SEED), str(other), "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["file"] for line in lines] == [str(SEED), str(other)]
+    assert [q["speaker"] for q in json.loads(lines[1])["quotes"]] == ["Ana Ruiz"]
+
+
+def test_extract_refuses_a_file_that_breaks_the_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no date line\n\n")
+    assert main(["extract", str(bad)]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: {bad}:1: does not start with ' date YYYY-MM-DD ' followed by the first "
+        "paragraph (it starts with 'no date line\\n\\n')\n")

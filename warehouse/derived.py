@@ -1,0 +1,76 @@
+"""Rows derived from an article's text (quotes; claims later), swapped per article at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from extract.ids import span_id
+from warehouse.db import Warehouse
+
+_SPAN = pa.list_(pa.int32())
+_QUOTE_SCHEMA = pa.schema([
+    ("quote_id", pa.string()),
+    ("article_id", pa.string()),
+    ("seq", pa.int32()),
+    ("text", pa.string()),
+    ("spans", pa.list_(_SPAN)),
+    ("kind", pa.string()),
+    ("speaker", pa.string()),
+    ("speaker_mention", pa.string()),
+    ("speaker_span", _SPAN),
+    ("cue", pa.string()),
+    ("cue_span", _SPAN),
+    ("extractor", pa.string()),
+    ("extractor_version", pa.string()),
+    ("run_id", pa.string()),
+])
+
+
+def replace_quotes(
+    warehouse: Warehouse,
+    quotes: Mapping[str, Sequence[Any]],
+    version: str,
+    run_id: str,
+) -> int:
+    """Replace the quotes of every article in ``quotes`` (article id -> Quote records).
+
+    Call inside the transaction that loads the articles: readers see an article's old
+    quotes or its new ones, never a mix. Returns the number of quotes written.
+    """
+    if not quotes:
+        return 0
+    rows = []
+    for article_id, found in quotes.items():
+        for seq, quote in enumerate(found, start=1):
+            rows.append({
+                "quote_id": span_id(article_id, "quote", quote.spans),
+                "article_id": article_id,
+                "seq": seq,
+                "text": quote.text,
+                "spans": [list(s) for s in quote.spans],
+                "kind": quote.kind,
+                "speaker": quote.speaker,
+                "speaker_mention": quote.speaker_mention,
+                "speaker_span": list(quote.speaker_span) if quote.speaker_span else None,
+                "cue": quote.cue,
+                "cue_span": list(quote.cue_span) if quote.cue_span else None,
+                "extractor": "quotes",
+                "extractor_version": version,
+                "run_id": run_id,
+            })
+    ids = pa.table({"article_id": list(quotes)})
+    table = pa.Table.from_pylist(rows, schema=_QUOTE_SCHEMA)
+    con = warehouse.con
+    con.register("staged_quote_articles", ids)
+    con.register("staged_quotes", table)
+    try:
+        con.execute("DELETE FROM quotes WHERE article_id IN "
+                    "(SELECT article_id FROM staged_quote_articles)")
+        con.execute("INSERT INTO quotes SELECT * FROM staged_quotes")
+    finally:
+        con.unregister("staged_quote_articles")
+        con.unregister("staged_quotes")
+    return len(rows)
