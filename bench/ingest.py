@@ -98,11 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     site = work / "site"
     build_site(site, args.articles, args.feeds)
     server, base = serve(site)
-    settings = Settings(db=str(work / "news.duckdb"), corpus=str(work / "corpus"))
+    settings = Settings(db=str(work / "news.duckdb"), corpus=str(work / "corpus"),
+                        archive=str(work / "archive"))
     feeds = [FeedSpec(f"{base}/feed{f}.xml") for f in range(args.feeds)]
     try:
         started = time.perf_counter()
-        run_ingest([], Settings(db=str(work / "warmup.duckdb"), corpus=str(work / "warm")))
+        run_ingest([], Settings(db=str(work / "warmup.duckdb"), corpus=str(work / "warm"),
+                                archive=str(work / "warm-archive")))
         engine = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -1,0 +1,171 @@
+"""Backfills from the raw archive (WARC), URL lists and sitemaps; resuming a cut-off one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+import flows.backfill
+from flows.backfill import backfill_flow
+from flows.config import load_config
+from flows.ingest import run_ingest
+from flows.web_backfill import web_backfill_flow
+from tests.conftest import SAMPLE, SEED
+from tests.site import page, serve_page
+from tests.test_ingest import LOREM, settings_for
+from warehouse import Warehouse
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+ARTICLE_SQL = ("SELECT article_id, published_date, date_source, content_hash, title"
+               " FROM articles ORDER BY article_id")
+
+
+def rows(db: str | Path, sql: str) -> list[tuple]:
+    with Warehouse.open(db, read_only=True) as warehouse:
+        return warehouse.query(sql)[1]
+
+
+@pytest.fixture
+def ingested(tmp_path: Path):
+    """The bundled sample ingested once, with its raw archive; yields the settings."""
+    settings = settings_for(tmp_path / "first")
+    run_ingest(list(load_config(SAMPLE / "feeds.toml").feeds), settings)
+    return settings
+
+
+def test_a_backfill_from_the_archive_gives_back_the_same_articles(
+    ingested, tmp_path: Path
+) -> None:
+    archive = Path(ingested.archive)
+    assert [p.suffixes for p in archive.iterdir()] == [[".warc", ".gz"]]
+    again = settings_for(tmp_path / "again")
+
+    summary = backfill_flow([str(archive)], again)
+
+    assert (summary.articles_new, summary.errors) == (10, 0)
+    assert rows(again.db, ARTICLE_SQL) == rows(ingested.db, ARTICLE_SQL)
+    assert rows(again.db, "SELECT count(*) FROM quotes") == rows(ingested.db,
+                                                                "SELECT count(*) FROM quotes")
+    # each article knows the record it came from
+    located = rows(again.db, "SELECT count(*) FROM articles WHERE warc_offset IS NOT NULL")
+    assert located == [(10,)]
+
+
+def test_each_article_points_at_its_record_in_the_archive(ingested) -> None:
+    from extract.warc import read_record
+
+    found = rows(ingested.db, "SELECT url, warc_file, warc_offset FROM articles")
+    for url, file, offset in found:
+        with (Path(ingested.archive) / file).open("rb") as stream:
+            assert read_record(stream, offset).url == url
+
+
+def test_a_cut_off_backfill_resumes_where_it_stopped(
+    ingested, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    again = settings_for(tmp_path / "again", chunk_size=3)
+    real_load = flows.backfill.load
+    calls = []
+
+    def failing_load(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(flows.backfill, "load", failing_load)
+    with pytest.raises(RuntimeError):
+        backfill_flow([ingested.archive], again)
+    monkeypatch.setattr(flows.backfill, "load", real_load)
+    loaded = rows(again.db, "SELECT count(*) FROM articles")[0][0]
+
+    summary = backfill_flow([ingested.archive], again)
+
+    assert loaded == 6
+    assert (summary.articles_new, summary.articles_unchanged) == (4, 0)
+    assert rows(again.db, ARTICLE_SQL) == rows(ingested.db, ARTICLE_SQL)
+    assert rows(again.db, "SELECT status FROM runs ORDER BY started_at") == [
+        ("failed",), ("completed",)]
+
+
+def test_since_and_until_keep_the_articles_dated_within(ingested, tmp_path: Path) -> None:
+    import datetime as dt
+
+    again = settings_for(tmp_path / "again")
+    summary = backfill_flow([ingested.archive], again, dt.date(2024, 11, 8),
+                            dt.date(2024, 11, 10))
+    assert (summary.articles_new, summary.articles_skipped) == (3, 7)
+    assert rows(again.db, "SELECT DISTINCT published_date::VARCHAR FROM articles ORDER BY 1") == [
+        ("2024-11-08",), ("2024-11-10",)]
+
+
+def test_a_url_list_is_fetched_and_a_second_run_passes_over_it(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    serve_page(httpserver, "/a.html", page("Breakwater", LOREM, published="2024-05-01T10:00:00Z"))
+    serve_page(httpserver, "/b.html", page("Harbour", LOREM + ["More."]))
+    httpserver.expect_request("/gone.html").respond_with_data("no", status=404)
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        f"# backfill\n{httpserver.url_for('/a.html')}\n\n{httpserver.url_for('/b.html')}\n"
+        f"mailto:desk@example.org\n{httpserver.url_for('/gone.html')}\n")
+    settings = settings_for(tmp_path)
+
+    first = web_backfill_flow([str(urls)], [], settings)
+    requests = len(httpserver.log)
+    second = web_backfill_flow([str(urls)], [], settings)
+
+    assert (first.articles_new, first.articles_failed) == (2, 2)
+    assert rows(settings.db, "SELECT stage, error FROM run_errors WHERE run_id = "
+                f"'{first.run_id}' ORDER BY stage") == [("article", "http_404"),
+                                                        ("url-list", "BadUrl")]
+    assert rows(settings.db, "SELECT title, date_source FROM articles ORDER BY title") == [
+        ("Breakwater", "page"), ("Harbour", "fetch")]
+    # the two stored pages are not fetched again; the 404 is tried again
+    assert (second.articles_new, second.articles_unchanged) == (0, 2)
+    assert len(httpserver.log) == requests + 1
+    assert len(list((tmp_path / "corpus").glob("*.txt"))) == 2
+
+
+def test_a_news_sitemap_index_is_followed_and_filtered_by_date(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    base = httpserver.url_for("")[:-1]
+    httpserver.expect_request("/sitemap.xml").respond_with_data(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/news.xml</loc></sitemap>"
+        f"<sitemap><loc>{base}/old.xml</loc><lastmod>2019-01-01</lastmod></sitemap>"
+        f"<sitemap><loc>{base}/sitemap.xml</loc></sitemap></sitemapindex>",
+        content_type="application/xml")
+    httpserver.expect_request("/news.xml").respond_with_data(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{base}/new.html</loc><news:news><news:publication_date>"
+        "2024-06-02T23:30:00-04:00</news:publication_date><news:title>New</news:title>"
+        "</news:news></url>"
+        f"<url><loc>{base}/older.html</loc><news:news><news:publication_date>"
+        "2024-01-02</news:publication_date><news:title>Older</news:title></news:news></url>"
+        "</urlset>", content_type="application/xml")
+    serve_page(httpserver, "/new.html", page("New", LOREM))
+    settings = settings_for(tmp_path)
+
+    summary = web_backfill_flow([], [f"{base}/sitemap.xml"], settings, dt.date(2024, 6, 1))
+
+    assert (summary.articles_new, summary.errors) == (1, 0)
+    # the sitemap's publication date counts as the publisher's own, with its offset
+    assert rows(settings.db, "SELECT title, published_date::VARCHAR, date_source FROM articles"
+                ) == [("New", "2024-06-02", "feed")]
+    paths = [entry[0].path for entry in httpserver.log]
+    assert "/old.xml" not in paths and "/older.html" not in paths
+    assert paths.count("/sitemap.xml") == 1
+
+
+def test_dated_files_and_archives_mix_in_one_backfill(ingested, tmp_path: Path) -> None:
+    again = settings_for(tmp_path / "again")
+    summary = backfill_flow([str(SEED), ingested.archive], again)
+    # the seed file and the sample's copy of it have different ids (name vs canonical URL)
+    assert summary.articles_new == 11
