@@ -126,6 +126,37 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
 
 
 @cli.command()
+@click.option("--what", type=click.Choice(["article", "quotes", "all"]), default="all",
+              show_default=True, help="Which extractors to run again.")
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@click.option("--corpus", help="Corpus folder. Default: data/corpus (NEWSETL_CORPUS).")
+@click.pass_context
+def reprocess(ctx: click.Context, what: str, since: str | None, until: str | None,
+              db: str | None, corpus: str | None) -> None:
+    """Run newer extractors over stored articles, without the network.
+
+    'article' extracts the text again from the archived pages of articles an older article
+    extractor made; 'quotes' re-runs the quote extractor where an older version ran. Rows of
+    each article are swapped in one transaction; nothing else is touched.
+
+    Example: newsetl reprocess --what quotes --since 2024-06
+    """
+    from extract.daterange import parse_date_range
+
+    dates = parse_date_range(since, until)
+    settings = _settings(db=db, corpus=corpus)
+    _preflight(settings)
+    _start_prefect(settings, ctx.obj["verbose"])
+    from flows.reprocess import reprocess_flow
+
+    with _progress_display(ctx.obj["verbose"]):
+        summary = reprocess_flow(settings, what, dates.since, dates.until)
+    click.echo(summary.render())
+
+
+@cli.command()
 @click.argument("query")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of row objects.")

@@ -45,3 +45,32 @@ class RunSummary:
                 f"\"SELECT stage, input, message FROM run_errors WHERE run_id = '{self.run_id}'\""
             )
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ReprocessSummary:
+    """What a reprocess run re-extracted and what changed."""
+
+    run_id: str
+    what: str
+    seconds: float
+    articles_checked: int
+    articles_changed: int
+    articles_unarchived: int
+    quotes_articles: int
+    quotes_written: int
+    errors: int
+
+    def render(self) -> str:
+        """A few lines for the terminal."""
+        lines = [f"reprocess run {self.run_id[:12]} completed in {self.seconds:.1f} s"]
+        if self.what in ("article", "all"):
+            lines.append(f"  articles: {self.articles_checked} re-extracted from the archive, "
+                         f"{self.articles_changed} changed, {self.articles_unarchived} "
+                         "not archived (left as they are)")
+        if self.what in ("quotes", "all"):
+            lines.append(f"  quotes:   {self.quotes_articles} articles re-extracted, "
+                         f"{self.quotes_written} quotes written")
+        if self.errors:
+            lines.append(f"  errors:   {self.errors} recorded in run_errors")
+        return "\n".join(lines)

@@ -61,7 +61,8 @@ def replace_quotes(
                 "extractor_version": version,
                 "run_id": run_id,
             })
-    ids = pa.table({"article_id": list(quotes)})
+    ids = pa.table({"article_id": list(quotes),
+                    "found": [len(found) for found in quotes.values()]})
     table = pa.Table.from_pylist(rows, schema=_QUOTE_SCHEMA)
     con = warehouse.con
     con.register("staged_quote_articles", ids)
@@ -70,7 +71,37 @@ def replace_quotes(
         con.execute("DELETE FROM quotes WHERE article_id IN "
                     "(SELECT article_id FROM staged_quote_articles)")
         con.execute("INSERT INTO quotes SELECT * FROM staged_quotes")
+        _record_extraction(warehouse, "staged_quote_articles", "quotes", version, run_id)
     finally:
         con.unregister("staged_quote_articles")
         con.unregister("staged_quotes")
     return len(rows)
+
+
+def _record_extraction(warehouse: Warehouse, staged: str, extractor: str, version: str,
+                       run_id: str) -> None:
+    """Note that ``extractor`` at ``version`` ran over the staged articles."""
+    warehouse.con.execute(
+        f"INSERT INTO article_extractions SELECT article_id, $extractor, $version, found, $run,"
+        f" now() FROM {staged} ON CONFLICT (article_id, extractor) DO UPDATE SET"
+        " version = excluded.version, found = excluded.found, run_id = excluded.run_id,"
+        " extracted_at = excluded.extracted_at",
+        {"extractor": extractor, "version": version, "run": run_id},
+    )
+
+
+def stale_articles(
+    warehouse: Warehouse, extractor: str, version: str,
+    since: str | None = None, until: str | None = None,
+) -> list[str]:
+    """Ids of the articles (published within since..until) that ``extractor`` at
+    ``version`` has not run over."""
+    return [row[0] for row in warehouse.con.execute(
+        "SELECT a.article_id FROM articles a LEFT JOIN article_extractions e"
+        " ON e.article_id = a.article_id AND e.extractor = $extractor"
+        " WHERE (e.version IS NULL OR e.version <> $version)"
+        " AND ($since IS NULL OR a.published_date >= $since::DATE)"
+        " AND ($until IS NULL OR a.published_date <= $until::DATE)"
+        " ORDER BY a.published_date, a.article_id",
+        {"extractor": extractor, "version": version, "since": since, "until": until},
+    ).fetchall()]

@@ -241,3 +241,38 @@ def known_urls(warehouse: Warehouse) -> set[str]:
         " WHERE canonical_url IS NOT NULL UNION SELECT entry_link FROM article_feeds"
     ).fetchall()
     return {row[0] for row in rows}
+
+
+def read_articles(warehouse: Warehouse, ids: Sequence[str]) -> list[Article]:
+    """Stored articles as records, in the order of ``ids``."""
+    if not ids:
+        return []
+    columns = [c for c in _ARTICLE_COLUMNS if c != "corpus_file"]
+    with _staged(warehouse, "wanted_ids", pa.table({"article_id": list(ids)})):
+        result = warehouse.con.execute(
+            f"SELECT {', '.join('a.' + c for c in columns)} FROM articles a"
+            " JOIN wanted_ids USING (article_id)"
+        ).fetchall()
+    by_id = {}
+    for row in result:
+        values = dict(zip(columns, row, strict=True))
+        values["content"] = values.pop("text")
+        values["authors"] = tuple(values["authors"] or ())
+        by_id[values["article_id"]] = Article(**values)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def stale_pages(
+    warehouse: Warehouse, extractor: str, since: str | None, until: str | None
+) -> tuple[list[str], int]:
+    """Ids of archived articles extracted by another article extractor than ``extractor``,
+    and how many such articles have no archived page to re-extract from."""
+    rows = warehouse.con.execute(
+        "SELECT article_id, warc_file IS NOT NULL FROM articles"
+        " WHERE source_kind <> 'file' AND extractor <> $extractor"
+        " AND ($since IS NULL OR published_date >= $since::DATE)"
+        " AND ($until IS NULL OR published_date <= $until::DATE)"
+        " ORDER BY published_date, article_id",
+        {"extractor": extractor, "since": since, "until": until},
+    ).fetchall()
+    return [r[0] for r in rows if r[1]], sum(1 for r in rows if not r[1])

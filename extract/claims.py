@@ -1,0 +1,470 @@
+"""Extract claims: what people and outlets assert without quotation marks.
+
+Pure: text in, ``Claim`` records out. Claims are found on the spaCy dependency parse by a
+few patterns, each giving a cue, a content and (maybe) a source:
+
+- a cue verb with its clause or object: `X said (that) ...`, `X blamed the invasion on
+  Biden`, `X accused Y of ...`, `X wants to ...`, also after the content (`..., officials
+  said`) and as an `-ing` or relative clause (`saying ...`, `sources who said ...`);
+- a passive cue with no agent (`it was reported that ...`, `X is expected to ...`) or a
+  raising verb (`X seems to ...`): a hedged claim with no source;
+- `according to X, ...`;
+- a cue noun with its clause (`the claim that ...`, `his determination to ...`);
+- a hedge adverb with no source (`X is reportedly trying to ...`).
+
+Sources are resolved to names with ``extract.speakers.Resolver``. A claim whose cue lies
+inside another claim's cue clause or content is nested: ``parent`` is the outer claim's
+index. Content that the quote extractor reports as a direct quote is never a claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from extract.cues import (
+    ADDRESSEE_VERBS,
+    ANONYMOUS_HEADS,
+    CLAIM_VERBS,
+    CLAUSE_ONLY_VERBS,
+    CUE_NOUNS,
+    HEDGE_ADVERBS,
+    MEDIA_HEADS,
+    MEDIA_NAMES,
+    OBJECT_PREPS,
+    OBJECT_VERBS,
+    PASSIVE_HEDGES,
+    RAISING_VERBS,
+)
+from extract.nlp import load_nlp
+from extract.quotes import Quote, _for_parsing, quotes_from_doc, scan
+from extract.speakers import Resolver, Source, source_of_verb
+
+CLAIMS_VERSION = "claims-1"
+
+Span = tuple[int, int]
+
+SOURCE_TYPES = ("person", "organisation", "media", "anonymous", "none")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim: what is asserted, by whom, through which cue.
+
+    ``spans`` are offsets into the text as given (``text[s:e]``); a content split by its
+    cue or a hedge (`Biden is | trying to ...`) has several. ``source`` is the resolved
+    name, ``source_mention``/``source_span`` the mention as written; ``source_type`` is
+    one of ``SOURCE_TYPES`` ("none" when no source is in the text). ``parent`` is the
+    index, in the same list, of the claim this one is nested in.
+    """
+
+    content: str
+    spans: tuple[Span, ...]
+    source: str | None
+    source_mention: str | None
+    source_span: Span | None
+    source_type: str
+    cue: str | None
+    cue_span: Span | None
+    hedge: str | None
+    negated: bool
+    parent: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape printed by ``newsetl extract --json``."""
+        return {
+            "content": self.content,
+            "spans": [list(s) for s in self.spans],
+            "source": self.source,
+            "source_mention": self.source_mention,
+            "source_span": list(self.source_span) if self.source_span else None,
+            "source_type": self.source_type,
+            "cue": self.cue,
+            "cue_span": list(self.cue_span) if self.cue_span else None,
+            "hedge": self.hedge,
+            "negated": self.negated,
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A claim as found on the parse, before sources are typed and parents linked."""
+
+    cue: tuple[Token, ...]  # the cue's tokens (a verb, `according to`, a noun, an adverb)
+    content: tuple[Token, ...]  # the content's tokens, in order
+    source: Source | None
+    hedge: str | None = None
+
+
+# content: token sets on the parse
+
+
+def _subtree(tok: Token, skip: Iterable[Token] = ()) -> list[Token]:
+    """The tokens of ``tok``'s subtree, without the subtrees of ``skip``."""
+    banned = {t.i for s in skip for t in s.subtree}
+    return [t for t in tok.subtree if t.i not in banned]
+
+
+def _trim(toks: Sequence[Token]) -> list[Token]:
+    """Drop punctuation, spaces and conjunctions at the edges of a content."""
+    toks = sorted(toks, key=lambda t: t.i)
+    edge = {"cc", "punct", "prep"}
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ in edge):
+        toks = toks[:-1]
+    return toks
+
+
+def _spans(toks: Sequence[Token]) -> list[Span]:
+    """Character spans of runs of adjacent tokens."""
+    out: list[Span] = []
+    prev = None
+    for t in toks:
+        s, e = t.idx, t.idx + len(t.text)
+        if prev is not None and t.i == prev + 1 and out:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        prev = t.i
+    return out
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def _verb_content(verb: Token) -> list[Token] | None:
+    """The content of a cue verb: its clause, infinitive or object (with its completion)."""
+    lower = verb.lower_
+    kids = list(verb.children)
+    clause = [c for c in kids if c.dep_ == "ccomp" and c.i > verb.i]
+    if clause:
+        return _subtree(clause[0])
+    inf = [c for c in kids if c.dep_ == "xcomp" and c.i > verb.i]
+    if inf and lower not in CLAUSE_ONLY_VERBS:
+        return _subtree(inf[0])
+    before = [c for c in kids if c.dep_ == "ccomp" and c.i < verb.i]
+    if before:
+        # `The plan will fail, officials said.`
+        return _subtree(before[-1])
+    if lower in CLAUSE_ONLY_VERBS:
+        return None
+    objs = [c for c in kids if c.dep_ == "dobj" and c.i > verb.i]
+    if objs and lower in OBJECT_VERBS:
+        toks = _subtree(objs[0])
+        for c in kids:
+            if c.i > objs[0].i and c.dep_ == "prep" and c.lower_ in OBJECT_PREPS:
+                toks += _subtree(c)
+            elif c.i > objs[0].i and c.dep_ in ("oprd", "xcomp", "advcl") and c.tag_ != "VBN":
+                toks += _subtree(c)
+        return toks
+    if lower in OBJECT_VERBS:
+        # `accused of lying`, `called for ...`: a preposition straight after the verb
+        preps = [c for c in kids if c.dep_ == "prep" and c.i == verb.i + 1]
+        if preps and preps[0].lower_ in ("for", "of", "on", "to", "about"):
+            return [t for t in _subtree(preps[0]) if t.i != preps[0].i] or None
+    return None
+
+
+def _addressee_free(verb: Token, toks: list[Token]) -> list[Token]:
+    """`told reporters that ...`: the addressee is not part of the content."""
+    if verb.lower_ not in ADDRESSEE_VERBS:
+        return toks
+    banned = {t.i for c in verb.children if c.dep_ in ("dobj", "dative") for t in c.subtree}
+    return [t for t in toks if t.i not in banned]
+
+
+# sources
+
+
+def _agent_source(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> Source | None:
+    """`was reported by Politico`: the agent of a passive cue."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return _source_at(objs[0], verb, resolver)
+    return None
+
+
+def _source_at(tok: Token, cue: Token, resolver: Resolver) -> Source:
+    from extract.speakers import _mention_span, _plain_name  # noqa: PLC0415
+
+    s, e = _mention_span(tok)
+    text = tok.doc.text
+    return Source(
+        mention=text[s:e],
+        span=(s, e),
+        name=resolver.name_for(s, e) or _plain_name(text[s:e]),
+        cue=cue.text,
+        cue_span=(cue.idx, cue.idx + len(cue.text)),
+    )
+
+
+# patterns
+
+
+def _from_verb(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+    """A cue verb with its content and source (None when it reports nothing)."""
+    if verb.lower_ in RAISING_VERBS:
+        return _from_raising(verb)
+    if verb.lower_ not in CLAIM_VERBS:
+        return None
+    content = _verb_content(verb)
+    if not content:
+        return None
+    content = _addressee_free(verb, content)
+    if _is_passive(verb):
+        src = _agent_source(verb, blocked, resolver)
+        if src is None and verb.lower_ not in PASSIVE_HEDGES:
+            return None
+        subj = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
+        if subj:
+            # `Trump is expected to win`: the subject belongs to the content
+            content = _subtree(subj[0]) + content
+        return _Found((verb,), tuple(content), src, hedge=None if src else verb.text)
+    src = source_of_verb(verb, blocked, resolver)
+    return _Found((verb,), tuple(content), src)
+
+
+def _from_raising(verb: Token) -> _Found | None:
+    """`X seems to ...`: subject and complement, hedged, with no source."""
+    comp = [c for c in verb.children if c.dep_ in ("xcomp", "acomp", "ccomp") and c.i > verb.i]
+    subj = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ != "it"]
+    if not comp:
+        return None
+    content = (_subtree(subj[0]) if subj else []) + _subtree(comp[0])
+    return _Found((verb,), tuple(content), None, hedge=verb.text)
+
+
+def _from_according(tok: Token, resolver: Resolver) -> _Found | None:
+    """`according to X, ...`: the clause the phrase hangs on, without the phrase."""
+    if tok.lower_ != "according" or tok.i + 1 >= len(tok.doc) or tok.nbor().lower_ != "to":
+        return None
+    to = tok.nbor()
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    head = tok.head
+    while head.dep_ not in ("ROOT", "ccomp", "conj", "relcl", "advcl") and head.head.i != head.i:
+        head = head.head
+    content = _subtree(head, skip=[tok])
+    from extract.speakers import _mention_span, _plain_name  # noqa: PLC0415
+
+    s, e = _mention_span(objs[0])
+    text = tok.doc.text
+    src = Source(
+        mention=text[s:e],
+        span=(s, e),
+        name=resolver.name_for(s, e) or _plain_name(text[s:e]),
+        cue="according to",
+        cue_span=(tok.idx, to.idx + len(to.text)),
+    )
+    return _Found((tok, to), tuple(content), src)
+
+
+def _from_hedge(adv: Token) -> _Found | None:
+    """`X is reportedly trying to ...`: the clause the adverb modifies, without it."""
+    if adv.lower_ not in HEDGE_ADVERBS or adv.dep_ != "advmod":
+        return None
+    head = adv.head
+    if head.lower_ in CLAIM_VERBS and any(c.dep_ in ("nsubj",) for c in head.children):
+        return None  # `X reportedly said`: a hedge on a sourced claim, found with the verb
+    content = _subtree(head, skip=[adv])
+    return _Found((adv,), tuple(content), None, hedge=adv.text)
+
+
+def _from_noun(noun: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+    """`the claim that ...`, `his determination to ...`: a cue noun with its clause."""
+    if noun.lower_ not in CUE_NOUNS or not noun.tag_.startswith("NN"):
+        return None
+    clause = [
+        c
+        for c in noun.children
+        if c.i > noun.i
+        and (
+            c.dep_ in ("acl", "ccomp") and any(g.dep_ in ("mark", "aux") for g in c.children)
+        )
+    ]
+    if not clause:
+        return None
+    content = _subtree(clause[0])
+    src = None
+    poss = [c for c in noun.children if c.dep_ == "poss"]
+    if poss:
+        src = _source_at(poss[0], noun, resolver)
+    elif noun.dep_ in ("dobj", "attr") and noun.head.tag_.startswith("VB"):
+        # `Trump made the claim that ...`: the verb's subject
+        src = source_of_verb(noun.head, blocked, resolver)
+        if src is not None:
+            src = replace(src, cue=noun.text, cue_span=(noun.idx, noun.idx + len(noun.text)))
+    return _Found((noun,), tuple(content), src)
+
+
+def _hedge_of(found: _Found) -> str | None:
+    """A hedge adverb on the cue of a sourced claim (`X reportedly said`)."""
+    if found.hedge:
+        return found.hedge
+    for c in found.cue[0].children:
+        if c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS:
+            return c.text
+    return None
+
+
+# assembly
+
+
+def _source_type(src: Source | None, doc: Doc, resolver: Resolver) -> str:
+    """person, organisation, media, anonymous or none, from the mention and its entity."""
+    if src is None:
+        return "none"
+    span = doc.char_span(*src.span, alignment_mode="expand")
+    if span is None:
+        return "none"
+    words = {t.lower_ for t in span}
+    head = span.root
+    entity = resolver.entity_for(*src.span)
+    if words & MEDIA_NAMES and any(t.tag_.startswith("NNP") for t in span) or (
+        head.lower_ in MEDIA_HEADS
+    ):
+        return "media"
+    if entity is not None:
+        return "person" if entity.kind == "PERSON" else "organisation"
+    if head.ent_type_ == "PERSON" or head.lower_ in ("he", "she", "i", "we", "you"):
+        return "person"
+    if head.ent_type_ in ("ORG", "NORP", "GPE"):
+        return "organisation"
+    if head.lower_ in ANONYMOUS_HEADS or head.lower_ in ("they", "who"):
+        return "anonymous"
+    if src.name and head.tag_.startswith("NNP"):
+        return "person"
+    return "organisation"
+
+
+def _parents(found: Sequence[_Found]) -> list[int | None]:
+    """For each claim, the closest claim it is nested in, or None.
+
+    A claim is nested when its cue lies in another claim's content or in the subtree of
+    another claim's cue verb outside its subject (`Politico reported the plan based on
+    sources who said ...`).
+    """
+    out: list[int | None] = []
+    for k, f in enumerate(found):
+        best, best_size = None, 10**9
+        cue = f.cue[0]
+        for j, g in enumerate(found):
+            if j == k:
+                continue
+            inside = {t.i for t in g.content}
+            gcue = g.cue[0]
+            if gcue.tag_.startswith("VB"):
+                subj = [c for c in gcue.children if c.dep_ in ("nsubj", "nsubjpass")]
+                inside |= {t.i for t in _subtree(gcue, skip=subj)}
+            if cue.i in inside and gcue.i not in {t.i for t in f.content} and len(inside) < best_size:
+                best, best_size = j, len(inside)
+        out.append(best)
+    return out
+
+
+def _inside(spans: Sequence[Span], blocked: Sequence[Span]) -> float:
+    """The share of the characters of ``spans`` lying inside ``blocked``."""
+    total = sum(e - s for s, e in spans)
+    if not total:
+        return 1.0
+    hit = sum(max(0, min(e, be) - max(s, bs)) for s, e in spans for bs, be in blocked)
+    return hit / total
+
+
+def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Found]:
+    out = []
+    for tok in doc:
+        if any(s <= tok.idx < e for s, e in blocked):
+            continue  # a cue inside quoted speech belongs to the quote
+        found = None
+        if tok.tag_.startswith("VB"):
+            found = _from_verb(tok, blocked, resolver)
+        elif tok.lower_ == "according":
+            found = _from_according(tok, resolver)
+        elif tok.tag_ in ("RB",):
+            found = _from_hedge(tok)
+        elif tok.tag_.startswith("NN"):
+            found = _from_noun(tok, blocked, resolver)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def claims_from_doc(text: str, doc: Doc, quotes: Sequence[Quote] | None = None) -> list[Claim]:
+    """Extract claims from ``text`` given its spaCy parse (of ``_for_parsing(text)``).
+
+    ``quotes`` are the article's quotes from ``quotes_from_doc`` on the same parse; they
+    are extracted here when not given. Direct quotes are never claims.
+    """
+    text = _for_parsing(text)
+    if quotes is None:
+        quotes = quotes_from_doc(text, doc)
+    marks = [
+        (seg.open_mark[0], seg.close_mark[1] if seg.close_mark else seg.end) for seg in scan(text)
+    ]
+    direct = [s for q in quotes if q.kind == "direct" for s in q.spans]
+    resolver = Resolver(doc, quoted=marks)
+    kept: list[tuple[_Found, list[Span]]] = []
+    seen: set[tuple[Span, ...]] = set()
+    for f in _find_all(doc, marks, resolver):
+        cue_ids = {t.i for t in f.cue}
+        src_chars = f.source.span if f.source else (-1, -1)
+        toks = [
+            t
+            for t in f.content
+            if t.i not in cue_ids and not (src_chars[0] <= t.idx < src_chars[1])
+        ]
+        spans = _spans(_trim(toks))
+        if not spans or _inside(spans, direct) >= 0.5 or _inside(spans, marks) >= 0.9:
+            continue
+        if tuple(spans) in seen:
+            continue
+        seen.add(tuple(spans))
+        kept.append((f, spans))
+    parents = _parents([f for f, _ in kept])
+    claims = []
+    for (f, spans), parent in zip(kept, parents, strict=True):
+        src = f.source
+        cue_span = (f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1].text))
+        claims.append(
+            Claim(
+                content=" ".join(text[s:e] for s, e in spans),
+                spans=tuple(spans),
+                source=src.name if src else None,
+                source_mention=src.mention if src else None,
+                source_span=src.span if src else None,
+                source_type=_source_type(src, doc, resolver),
+                cue=text[cue_span[0] : cue_span[1]],
+                cue_span=cue_span,
+                hedge=_hedge_of(f),
+                negated=_negated(f.cue[0]),
+                parent=parent,
+            )
+        )
+    return claims
+
+
+def extract_claims(text: str) -> list[Claim]:
+    """Extract the claims of one article (dated format or raw text)."""
+    return extract_claims_many([text])[0]
+
+
+def extract_claims_many(texts: Iterable[str], batch_size: int = 16) -> list[list[Claim]]:
+    """Extract claims from many articles, parsing them in batches with ``nlp.pipe``."""
+    texts = list(texts)
+    nlp = load_nlp()
+    docs = nlp.pipe((_for_parsing(t) for t in texts), batch_size=batch_size)
+    return [claims_from_doc(t, doc) for t, doc in zip(texts, docs, strict=True)]

@@ -1,0 +1,105 @@
+"""Reprocess: newer extractors over stored articles, rewriting derived rows and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import extract.quotes
+import flows.reprocess
+from flows.config import load_config
+from flows.ingest import run_ingest
+from flows.reprocess import reprocess_flow
+from tests.conftest import SAMPLE
+from tests.test_ingest import settings_for
+from warehouse import Warehouse
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+ARTICLES = "SELECT * EXCLUDE (extractor) FROM articles ORDER BY article_id"
+QUOTES = ("SELECT quote_id, article_id, seq, text, spans, kind, speaker, speaker_mention,"
+          " speaker_span, cue, cue_span FROM quotes ORDER BY quote_id")
+
+
+def rows(db: str, sql: str) -> list[tuple]:
+    with Warehouse.open(db, read_only=True) as warehouse:
+        return warehouse.query(sql)[1]
+
+
+@pytest.fixture
+def ingested(tmp_path: Path):
+    settings = settings_for(tmp_path)
+    run_ingest(list(load_config(SAMPLE / "feeds.toml").feeds), settings)
+    return settings
+
+
+def test_nothing_to_do_at_the_current_versions(ingested) -> None:
+    summary = reprocess_flow(ingested)
+    assert (summary.articles_checked, summary.quotes_articles, summary.errors) == (0, 0, 0)
+
+
+def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
+    ingested, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles, quotes = rows(ingested.db, ARTICLES), rows(ingested.db, QUOTES)
+    monkeypatch.setattr(extract.quotes, "QUOTES_VERSION", "quotes-test-bump")
+
+    summary = reprocess_flow(ingested, "quotes")
+
+    assert (summary.quotes_articles, summary.quotes_written) == (10, len(quotes))
+    assert rows(ingested.db, ARTICLES) == articles
+    assert rows(ingested.db, QUOTES) == quotes
+    assert rows(ingested.db, "SELECT DISTINCT extractor_version, run_id FROM quotes") == [
+        ("quotes-test-bump", summary.run_id)]
+    assert rows(ingested.db, "SELECT DISTINCT version FROM article_extractions") == [
+        ("quotes-test-bump",)]
+    # a second reprocess finds everything at the current version
+    assert reprocess_flow(ingested, "quotes").quotes_articles == 0
+
+
+def test_an_article_extractor_bump_reextracts_from_the_archive_offline(
+    ingested, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    articles = rows(ingested.db, ARTICLES)
+    corpus = {p.name: p.read_bytes() for p in (tmp_path / "corpus").glob("*.txt")}
+    monkeypatch.setattr(flows.reprocess, "EXTRACTOR_VERSION", "article-test-bump")
+    # no network and no pages on disk: only the archive can give the pages back
+    monkeypatch.setattr("flows.fetch.Fetcher.fetch", None)
+    pages = SAMPLE / "pages"
+    hidden = tmp_path / "hidden-pages"
+    pages.rename(hidden)
+    try:
+        summary = reprocess_flow(ingested, "article")
+    finally:
+        hidden.rename(pages)
+
+    assert (summary.articles_checked, summary.articles_changed, summary.errors) == (10, 0, 0)
+    assert rows(ingested.db, ARTICLES) == articles
+    assert rows(ingested.db, "SELECT DISTINCT extractor FROM articles") == [
+        ("article-test-bump",)]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "corpus").glob("*.txt")} == corpus
+
+
+def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
+    ingested, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from extract.article import PageArticle
+
+    real = flows.reprocess.extract_article
+
+    def shorter(html: bytes, url: str) -> PageArticle:
+        page = real(html, url)
+        return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:2]})
+
+    monkeypatch.setattr(flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
+    monkeypatch.setattr(flows.reprocess, "extract_article", shorter)
+    before = dict(rows(ingested.db, "SELECT article_id, published_date FROM articles"))
+
+    summary = reprocess_flow(ingested, "article")
+
+    assert (summary.articles_checked, summary.articles_changed) == (10, 10)
+    assert dict(rows(ingested.db, "SELECT article_id, published_date FROM articles")) == before
+    for text, file in rows(ingested.db, "SELECT text, corpus_file FROM articles"):
+        assert text.count("\n\n") == 2
+        assert (tmp_path / "corpus" / file).read_text(encoding="utf-8") == text
+    assert rows(ingested.db, "SELECT DISTINCT run_id FROM quotes") in ([(summary.run_id,)], [])
