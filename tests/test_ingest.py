@@ -28,7 +28,8 @@ LOREM = [
 
 def settings_for(tmp_path: Path, **extra: object) -> Settings:
     return Settings(db=str(tmp_path / "news.duckdb"), corpus=str(tmp_path / "corpus"),
-                    archive=str(tmp_path / "archive"), connect_timeout=2, read_timeout=5, total_timeout=10, retries=0, **extra)
+                    archive=str(tmp_path / "archive"), connect_timeout=2, read_timeout=5,
+                    total_timeout=10, retries=0, **extra)
 
 
 def rows(settings: Settings, sql: str) -> list[tuple]:
