@@ -40,7 +40,7 @@ from extract.cues import (
     RAISING_VERBS,
 )
 from extract.nlp import load_nlp
-from extract.quotes import Quote, _for_parsing, quotes_from_doc, scan
+from extract.quotes import Quote, _for_parsing, paragraphs, quotes_from_doc, scan
 from extract.speakers import Resolver, Source, source_of_verb
 
 CLAIMS_VERSION = "claims-1"
@@ -156,6 +156,9 @@ def _verb_content(verb: Token) -> list[Token] | None:
     if before:
         # `The plan will fail, officials said.`
         return _subtree(before[-1])
+    if verb.dep_ == "parataxis" and verb.head.tag_.startswith(("VB", "MD")):
+        # `But to prevent problems, he said, officials should be vigilant`
+        return _subtree(verb.head, skip=[verb])
     if lower in CLAUSE_ONLY_VERBS:
         return None
     objs = [c for c in kids if c.dep_ == "dobj" and c.i > verb.i]
@@ -173,6 +176,23 @@ def _verb_content(verb: Token) -> list[Token] | None:
         if preps and preps[0].lower_ in ("for", "of", "on", "to", "about"):
             return [t for t in _subtree(preps[0]) if t.i != preps[0].i] or None
     return None
+
+
+def _without_other_cues(verb: Token, toks: list[Token]) -> list[Token]:
+    """Drop from a content the coordinated or `-ing` cues that report claims of their own
+    (`he said X, arguing that Y`; `said X and warned Y`)."""
+    ids = {t.i for t in toks}
+    banned: set[int] = set()
+    for t in toks:
+        if (
+            t.i != verb.i
+            and t.dep_ in ("conj", "advcl")
+            and t.head.i in ids
+            and t.lower_ in CLAIM_VERBS
+            and t.tag_ in ("VBG", "VBD", "VBZ")
+        ):
+            banned |= {g.i for g in t.subtree}
+    return [t for t in toks if t.i not in banned]
 
 
 def _addressee_free(verb: Token, toks: list[Token]) -> list[Token]:
@@ -222,7 +242,7 @@ def _from_verb(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> _Fou
     content = _verb_content(verb)
     if not content:
         return None
-    content = _addressee_free(verb, content)
+    content = _without_other_cues(verb, _addressee_free(verb, content))
     if _is_passive(verb):
         src = _agent_source(verb, blocked, resolver)
         if src is None and verb.lower_ not in PASSIVE_HEDGES:
@@ -350,26 +370,32 @@ def _source_type(src: Source | None, doc: Doc, resolver: Resolver) -> str:
     return "organisation"
 
 
+def _hangs_on_relative(cue: Token, outer: Token) -> bool:
+    """Whether ``cue`` heads a relative clause on a dependent of ``outer`` that is not its
+    subject or a coordinated verb (`reported the plan based on sources who said ...`)."""
+    t, relative = cue, False
+    while t.head.i != t.i and t.head.i != outer.i:
+        relative = relative or t.dep_ in ("relcl", "acl")
+        t = t.head
+    return relative and t.head.i == outer.i and t.dep_ not in ("nsubj", "nsubjpass", "conj")
+
+
 def _parents(found: Sequence[_Found]) -> list[int | None]:
     """For each claim, the closest claim it is nested in, or None.
 
-    A claim is nested when its cue lies in another claim's content or in the subtree of
-    another claim's cue verb outside its subject (`Politico reported the plan based on
-    sources who said ...`).
+    A claim is nested when its cue lies in another claim's content, or heads a relative
+    clause attached to another claim's cue (the sources a report is based on).
     """
     out: list[int | None] = []
     for k, f in enumerate(found):
         best, best_size = None, 10**9
         cue = f.cue[0]
+        own = {t.i for t in f.content}
         for j, g in enumerate(found):
-            if j == k:
+            if j == k or g.cue[0].i in own:
                 continue
             inside = {t.i for t in g.content}
-            gcue = g.cue[0]
-            if gcue.tag_.startswith("VB"):
-                subj = [c for c in gcue.children if c.dep_ in ("nsubj", "nsubjpass")]
-                inside |= {t.i for t in _subtree(gcue, skip=subj)}
-            if cue.i in inside and gcue.i not in {t.i for t in f.content} and len(inside) < best_size:
+            if (cue.i in inside or _hangs_on_relative(cue, g.cue[0])) and len(inside) < best_size:
                 best, best_size = j, len(inside)
         out.append(best)
     return out
@@ -390,10 +416,11 @@ def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Fo
         if any(s <= tok.idx < e for s, e in blocked):
             continue  # a cue inside quoted speech belongs to the quote
         found = None
-        if tok.tag_.startswith("VB"):
-            found = _from_verb(tok, blocked, resolver)
-        elif tok.lower_ == "according":
+        if tok.lower_ == "according":
+            # tagged VBG, but never a verb of its own
             found = _from_according(tok, resolver)
+        elif tok.tag_.startswith("VB"):
+            found = _from_verb(tok, blocked, resolver)
         elif tok.tag_ in ("RB",):
             found = _from_hedge(tok)
         elif tok.tag_.startswith("NN"):
@@ -401,6 +428,60 @@ def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Fo
         if found is not None:
             out.append(found)
     return out
+
+
+def _content_spans(f: _Found, text: str) -> list[Span]:
+    """The character spans of a content: without its cue or source, within the cue's
+    paragraph (a parse running over a line break joins unrelated sentences)."""
+    cue = f.cue[0]
+    para_start = text.rfind("\n", 0, cue.idx) + 1
+    para_end = text.find("\n", cue.idx)
+    para_end = len(text) if para_end < 0 else para_end
+    cue_ids = {t.i for t in f.cue}
+    src_start, src_end = f.source.span if f.source else (-1, -1)
+    toks = [
+        t
+        for t in f.content
+        if t.i not in cue_ids
+        and not (src_start <= t.idx < src_end)
+        and para_start <= t.idx < para_end
+    ]
+    return _spans(_trim(toks))
+
+
+def _from_colons(doc: Doc, text: str, resolver: Resolver) -> list[_Found]:
+    """`Pence: Flowers won't be at the debate`, `PENCE: ...`: a paragraph led by a bare
+    name and a colon (headlines, transcripts) is that name's claim."""
+    out = []
+    for ps, pe in paragraphs(text):
+        span = doc.char_span(ps, pe, alignment_mode="contract")
+        if span is None:
+            continue
+        colon = next((t for t in span[:8] if t.text == ":"), None)
+        if colon is None or colon.i == span.start or colon.i + 1 >= span.end:
+            continue
+        lead = list(doc[span.start : colon.i])
+        if not _bare_name(lead):
+            continue
+        s, e = lead[0].idx, lead[-1].idx + len(lead[-1].text)
+        src = Source(
+            mention=text[s:e],
+            span=(s, e),
+            name=resolver.name_for(s, e) or " ".join(text[s:e].split()),
+            cue=":",
+            cue_span=(colon.idx, colon.idx + 1),
+        )
+        out.append(_Found((colon,), tuple(doc[colon.i + 1 : span.end]), src))
+    return out
+
+
+def _bare_name(lead: Sequence[Token]) -> bool:
+    """A short lead of proper nouns or capitals with no verb: a speaker label."""
+    if not lead or len(lead) > 5 or not lead[0].text[:1].isupper():
+        return False
+    if any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in lead):
+        return False
+    return all(t.tag_ in ("NNP", "NNPS", "POS", "HYPH") or t.text.isupper() for t in lead)
 
 
 def claims_from_doc(text: str, doc: Doc, quotes: Sequence[Quote] | None = None) -> list[Claim]:
@@ -419,15 +500,8 @@ def claims_from_doc(text: str, doc: Doc, quotes: Sequence[Quote] | None = None) 
     resolver = Resolver(doc, quoted=marks)
     kept: list[tuple[_Found, list[Span]]] = []
     seen: set[tuple[Span, ...]] = set()
-    for f in _find_all(doc, marks, resolver):
-        cue_ids = {t.i for t in f.cue}
-        src_chars = f.source.span if f.source else (-1, -1)
-        toks = [
-            t
-            for t in f.content
-            if t.i not in cue_ids and not (src_chars[0] <= t.idx < src_chars[1])
-        ]
-        spans = _spans(_trim(toks))
+    for f in _find_all(doc, marks, resolver) + _from_colons(doc, text, resolver):
+        spans = _content_spans(f, text)
         if not spans or _inside(spans, direct) >= 0.5 or _inside(spans, marks) >= 0.9:
             continue
         if tuple(spans) in seen:

@@ -88,6 +88,7 @@ OBJECT_VERBS = _expand(
     reject dismiss question challenge condemn denounce propose recommend demand request
     want seek cite describe characterize label brand announce report reveal disclose
     predict promise pledge deny confirm acknowledge admit mention urge call show find
+    say
     """
 )
 OBJECT_PREPS = frozenset({"of", "for", "on", "as", "over", "to", "with", "from"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,72 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
     with _progress_display(ctx.obj["verbose"]):
         summary = run_ingest(feeds, settings, refetch=refetch)
     click.echo(summary.render())
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help=f"Feeds config (TOML). Default: ./{DEFAULT_CONFIG}.")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@click.option("--corpus", help="Corpus folder. Default: data/corpus (NEWSETL_CORPUS).")
+@click.option("--interval", type=click.IntRange(min=1), metavar="SECONDS",
+              help="Poll interval for feeds without their own. Default: the config's "
+                   "`interval` setting, else 3600.")
+@click.pass_context
+def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: str | None,
+          interval: int | None) -> None:
+    """Poll the config's feeds on a schedule until stopped (Ctrl-C).
+
+    Each poll interval is a Prefect deployment served from this process. Without
+    PREFECT_API_URL a local Prefect server is started on 127.0.0.1 (its UI address is
+    printed) and stopped on exit; with it, that server is used.
+
+    Example: newsetl serve --config seeds/sample/feeds.toml --interval 600
+    """
+    from flows.config import load_config
+    from flows.prefect_server import local_server
+
+    config_path = config_path or DEFAULT_CONFIG
+    config = load_config(config_path)
+    if not config.feeds:
+        raise ConfigError(f"{config_path} lists no feeds to serve")
+    settings = _settings(config.settings, db=db, corpus=corpus, interval=interval)
+    _preflight(settings)
+    # scheduled runs may start in another folder: hand them absolute paths
+    overrides = {"db": str(Path(settings.db).resolve()),
+                 "corpus": str(Path(settings.corpus).resolve()),
+                 "archive": str(Path(settings.archive).resolve()),
+                 "lock_timeout": max(settings.lock_timeout, 60.0)}
+    if interval is not None:
+        overrides["interval"] = interval
+    configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])
+    home = Path(os.environ["PREFECT_HOME"])
+    if os.environ.get("PREFECT_API_URL"):
+        click.echo(f"Using the Prefect server at {os.environ['PREFECT_API_URL']}")
+        _serve(config_path, overrides, settings.interval, ctx.obj["verbose"])
+        return
+    click.echo("Starting a local Prefect server on 127.0.0.1 ...")
+    with local_server(home) as url:
+        os.environ["PREFECT_API_URL"] = f"{url}/api"
+        click.echo(f"Prefect UI: {url}  (Ctrl-C stops serving and the server)")
+        _serve(config_path, overrides, settings.interval, ctx.obj["verbose"])
+
+
+def _serve(config_path: str, overrides: dict, default_interval: int, verbose: bool) -> None:
+    from flows.serve import groups
+
+    for every, urls in sorted(groups(config_path, default_interval).items()):
+        click.echo(f"  every {every} s: {len(urls)} feed(s)")
+    _quiet_prefect(verbose)
+    if not verbose:
+        # a second Ctrl-C while Prefect pauses the schedules only prints asyncio noise
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    from flows.serve import serve_feeds
+
+    try:
+        serve_feeds(config_path, overrides, default_interval)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.")
 
 
 @cli.command()
@@ -194,6 +261,10 @@ def _start_prefect(settings: Settings, verbose: bool) -> None:
     """Prefect's environment, and its loggers quiet unless -v: our summary and our one
     ``Error:`` line are what the user reads."""
     configure_prefect(Path(settings.db).parent, verbose)
+    _quiet_prefect(verbose)
+
+
+def _quiet_prefect(verbose: bool) -> None:
     if not verbose:
         # in-process callers (tests) may have imported Prefect before the environment was set
         for name in [n for n in logging.root.manager.loggerDict if n.startswith("prefect")]:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flows.settings import ConfigError, Settings
 
-_FEED_KEYS = {"url", "name", "tags"}
+_FEED_KEYS = {"url", "name", "tags", "interval"}
 _SCHEMES = ("http", "https", "file")
 
 
@@ -21,6 +21,8 @@ class FeedSpec:
     url: str
     name: str | None = None
     tags: tuple[str, ...] = ()
+    interval: int | None = None
+    """seconds between polls under ``newsetl serve``; None: the ``interval`` setting"""
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,12 @@ def _feed(raw: dict[str, Any], index: int, path: Path) -> FeedSpec:
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ConfigError(f"{where}: 'tags' must be a list of strings")
+    interval = raw.get("interval")
+    if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int)
+                                 or interval < 1):
+        raise ConfigError(f"{where}: 'interval' must be a whole number of seconds, at least 1")
     return FeedSpec(url=resolve_feed_url(url.strip(), path.parent, where), name=name,
-                    tags=tuple(tags))
+                    tags=tuple(tags), interval=interval)
 
 
 def resolve_feed_url(url: str, base: Path, where: str = "--feed") -> str:

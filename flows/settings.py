@@ -43,6 +43,8 @@ class Settings:
     """articles per fetch and extract task"""
     lock_timeout: float = 0.0
     """seconds to wait for another process's lock on the warehouse"""
+    interval: int = 3600
+    """seconds between polls of a feed under ``newsetl serve`` (a feed may set its own)"""
     archive: str = "data/archive"
     """the folder of the raw archive (WARC files of every fetched feed and page)"""
     archive_enabled: bool = True
