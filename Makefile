@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 # Ingest the bundled sample feeds into data/news.duckdb and show one query.
 run: $(STAMP)
 	$(BIN)/newsetl ingest --config seeds/sample/feeds.toml
-	$(BIN)/newsetl sql "SELECT published_date, title, word_count FROM articles ORDER BY published_date DESC, title LIMIT 5"
+	$(BIN)/newsetl sql "SELECT speaker, quotes, articles, first_date FROM speakers ORDER BY quotes DESC, speaker LIMIT 5"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,8 +3,9 @@
     python -m bench.ingest [--articles 400] [--feeds 4] [--json]
 
 Prints measured numbers: the engine's start-up, a first ingest (every page fetched, extracted,
-normalised, written and loaded), a second ingest (nothing changed), and a backfill of the
-corpus the first ingest wrote. No network beyond the loopback server it starts itself.
+normalised, quotes found, written, archived and loaded), a second ingest (nothing changed),
+the raw archive's size, a backfill from that archive into a new warehouse (no network), and a
+backfill of the corpus the first ingest wrote. No network beyond the loopback server it starts.
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         second = run_ingest(feeds, settings)
         second_s = time.perf_counter() - started
 
+        archive_bytes = sum(p.stat().st_size for p in (work / "archive").glob("*.warc.gz"))
+        started = time.perf_counter()
+        from_warc = backfill_flow([str(work / "archive")],
+                                  Settings(db=str(work / "from-warc.duckdb")))
+        warc_s = time.perf_counter() - started
+
         files = sorted((work / "corpus").glob("*.txt"))
         words = sum(len(f.read_text(encoding="utf-8").split()) for f in files)
         started = time.perf_counter()
@@ -133,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         "ingest_articles_per_s": round(first.articles_new / first_s, 1),
         "reingest_unchanged": second.articles_unchanged,
         "reingest_s": round(second_s, 2),
+        "archive_bytes": archive_bytes,
+        "archive_bytes_per_article": round(archive_bytes / first.articles_new),
+        "warc_backfill_new": from_warc.articles_new,
+        "warc_backfill_s": round(warc_s, 2),
+        "warc_backfill_articles_per_s": round(from_warc.articles_new / warc_s, 1),
         "backfill_new": back.articles_new,
         "backfill_s": round(back_s, 2),
         "backfill_files_per_s": round(back.articles_new / back_s, 1),
@@ -145,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in result.items():
             print(f"{key:<{width}}  {value}")
     ok = first.articles_new == args.articles and second.articles_unchanged == args.articles
+    ok = ok and from_warc.articles_new == args.articles
     return 0 if ok and back.articles_new == args.articles else 1
 
 
