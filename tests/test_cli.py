@@ -173,3 +173,12 @@ def test_ingest_prints_a_summary(capsys: pytest.CaptureFixture[str], tmp_path: P
                                     "  articles: 10 new, 0 updated, 0 unchanged, 0 failed"]
     assert again[1].splitlines()[2] == "  articles: 0 new, 0 updated, 10 unchanged, 0 failed"
     assert len(list((tmp_path / "data" / "corpus").glob("*.txt"))) == 10
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert f"$ newsetl {command}" in README.read_text(encoding="utf-8"), (
+        f"document `newsetl {command}` in the README's command line section")
