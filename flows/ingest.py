@@ -244,6 +244,7 @@ def _ingest(
     articles, links = normalise_articles([item for items, _ in extracted for item in items])
     articles = unique_articles(articles)
     changed = needing_extraction(warehouse, articles)
+    progress.report("quotes", 0, len(changed))
     quotes: dict[str, list] = {}
     for found in find_quotes.map(list(_chunks(changed, settings.chunk_size))):
         quotes.update(found.result())
