@@ -241,9 +241,7 @@ class Resolver:
 
     def _index(self) -> None:
         by_key: dict[str, list[_Entity]] = {}
-        for ent in self.doc.ents:
-            if ent.label_ not in ("PERSON", "ORG"):
-                continue
+        for ent in _name_spans(self.doc):
             toks = _strip_name_tokens(list(ent))
             if not toks:
                 continue
@@ -425,6 +423,28 @@ class Resolver:
             if s < at and title in entity.titles:
                 return entity
         return None
+
+
+def _name_spans(doc: Doc) -> list[SpacySpan]:
+    """PERSON and ORG entities, plus titled names the small model misses or mislabels
+    ("Mayor Ana Ruiz", "Councillor Priya Nandakumar"): a capitalised title followed by
+    capitalised proper nouns (tagged NNP: the pipeline has no attribute_ruler) is a person."""
+    spans = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    taken = {i for e in spans for i in range(e.start, e.end)}
+    i = 0
+    while i < len(doc):
+        t = doc[i]
+        if t.lower_ in TITLES and TITLES[t.lower_] and t.text[:1].isupper() and i not in taken:
+            end = i + 1
+            while (end < len(doc) and doc[end].tag_ in ("NNP", "NNPS") and doc[end].text[:1].isupper()
+                   and end not in taken and doc[end].lower_ not in TITLES):
+                end += 1
+            if end - i >= 2:
+                spans.append(SpacySpan(doc, i, end, label="PERSON"))
+                i = end
+                continue
+        i += 1
+    return sorted(spans, key=lambda span: span.start)
 
 
 def resolve(doc: Doc, start: int, end: int) -> str | None:

