@@ -308,6 +308,24 @@ def _short_counts(counts: dict | None) -> str:
 
 
 @cli.command()
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of feed objects.")
+def feeds(db: str | None, as_json: bool) -> None:
+    """List every feed with its last status, failures in a row and next poll.
+
+    Example: newsetl feeds --json
+    """
+    from flows.output import render_json, render_table
+    from warehouse import Warehouse
+    from warehouse.load import feed_health
+
+    settings = _settings(db=db)
+    with Warehouse.open(settings.db, read_only=True) as warehouse:
+        columns, rows = feed_health(warehouse)
+    click.echo(render_json(columns, rows) if as_json else render_table(columns, rows))
+
+
+@cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per file (one per line for several files).")

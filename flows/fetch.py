@@ -7,6 +7,7 @@ bundled sample take exactly the path a remote feed takes.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import mimetypes
 import os
 import threading
@@ -34,10 +35,15 @@ RETRY_BACKOFF = 0.5
 class FetchError(NewsetlError):
     """A URL could not be fetched; ``kind`` names why, ``transient`` says a retry may help."""
 
-    def __init__(self, url: str, kind: str, detail: str, transient: bool = False) -> None:
+    def __init__(self, url: str, kind: str, detail: str, transient: bool = False,
+                 status: int | None = None, retry_after: float | None = None) -> None:
         self.url = url
         self.kind = kind
         self.transient = transient
+        self.status = status
+        """the HTTP status, for http_* kinds"""
+        self.retry_after = retry_after
+        """seconds the server asked us to wait (Retry-After on 429 and 503)"""
         super().__init__(f"{url}: {kind}: {detail}")
 
 
@@ -55,6 +61,14 @@ class Fetched:
     fetched_at: dt.datetime
     archived: RecordLocation | None = None
     """where the response was kept in the raw archive, if it was"""
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said last time to let us ask "has it changed?" (conditional GET)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class FileTransport(httpx.BaseTransport):
@@ -137,19 +151,24 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def fetch(self, url: str, accept: str = "*/*") -> Fetched:
-        """GET ``url`` in full or raise FetchError; transient errors are retried with backoff."""
+    def fetch(self, url: str, accept: str = "*/*",
+              validators: Validators | None = None) -> Fetched:
+        """GET ``url`` in full or raise FetchError; transient errors are retried with backoff.
+
+        With ``validators`` the request is conditional (If-None-Match, If-Modified-Since) and
+        a 304 answer comes back as a Fetched with status 304 and no content.
+        """
         attempt = 0
         while True:
             try:
-                return self._fetch_once(url, accept)
+                return self._fetch_once(url, accept, validators)
             except FetchError as error:
                 if not error.transient or attempt >= self.settings.retries:
                     raise
                 attempt += 1
                 self.sleep(min(RETRY_BACKOFF * 2**attempt, 10.0))
 
-    def _fetch_once(self, url: str, accept: str) -> Fetched:
+    def _fetch_once(self, url: str, accept: str, validators: Validators | None = None) -> Fetched:
         # httpx reads file:///path as a relative URL; the same file as file://localhost/path
         # goes to our transport (and is reported back in the form the user gave)
         local = url.startswith("file:///")
@@ -158,12 +177,20 @@ class Fetcher:
         limit = self.settings.max_bytes
         _deadline.current = (self.clock, deadline)
         try:
-            with closing(self._send(url, target, accept)) as response:
+            with closing(self._send(url, target, accept, validators)) as response:
+                if response.status_code == 304 and validators is not None:
+                    return Fetched(
+                        url=url, final_url=url if local else str(response.url), status=304,
+                        headers={k.lower(): v for k, v in response.headers.items()},
+                        content=b"", fetched_at=dt.datetime.now(dt.UTC),
+                    )
                 if not 200 <= response.status_code < 300:
                     # a 3xx here has no usable Location (or is a 304 nobody asked for)
                     transient = response.status_code in (408, 425, 429) or response.status_code >= 500
                     raise FetchError(url, f"http_{response.status_code}",
-                                     response.reason_phrase or "error status", transient)
+                                     response.reason_phrase or "error status", transient,
+                                     status=response.status_code,
+                                     retry_after=retry_after(response.headers.get("retry-after")))
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit and not response.headers.get(
                     "content-encoding"
@@ -207,9 +234,16 @@ class Fetcher:
         finally:
             _deadline.current = None
 
-    def _send(self, url: str, target: str, accept: str) -> httpx.Response:
+    def _send(self, url: str, target: str, accept: str,
+              validators: Validators | None = None) -> httpx.Response:
         """The response at the end of the redirects, its body not read yet."""
-        request = self.client.build_request("GET", target, headers={"Accept": accept})
+        headers = {"Accept": accept}
+        if validators is not None:
+            if validators.etag:
+                headers["If-None-Match"] = validators.etag
+            if validators.last_modified:
+                headers["If-Modified-Since"] = validators.last_modified
+        request = self.client.build_request("GET", target, headers=headers)
         for _ in range(self.settings.max_redirects + 1):
             response = self.client.send(request, stream=True)
             if response.next_request is None:
@@ -221,6 +255,22 @@ class Fetcher:
                 raise FetchError(url, "unsupported",
                                  f"redirect to {request.url} refused: only http(s) is followed")
         raise FetchError(url, "redirect_loop", f"more than {self.settings.max_redirects} redirects")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta seconds or an HTTP date), None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
 
 
 def _late(url: str, settings: Settings) -> FetchError:

@@ -7,6 +7,8 @@ around network I/O, inside the fetch seam (flows/fetch.py).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +32,8 @@ from flows.extractors import (
     needing_extraction,
     quotes_version,
 )
-from flows.fetch import Fetched, Fetcher, FetchError
+from flows.feed_health import freshness, status_of
+from flows.fetch import Fetched, Fetcher, FetchError, Validators
 from flows.settings import Settings
 from flows.summary import RunSummary
 from warehouse import Warehouse
@@ -38,6 +41,8 @@ from warehouse.derived import replace_quotes
 from warehouse.load import (
     FeedLink,
     FeedRow,
+    FeedState,
+    feed_states,
     known_entries,
     load_articles,
     load_feed_links,
@@ -53,11 +58,20 @@ _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 @dataclass(frozen=True)
 class FeedOutcome:
-    """A listed feed after its fetch: the parsed document, or the error that stopped it."""
+    """A listed feed after its fetch: the parsed document, or why there is none."""
 
     spec: FeedSpec
     feed: ParsedFeed | None
     error: RunError | None
+    status: str = "ok"
+    """the fetch's status in the taxonomy of flows.feed_health"""
+    http_status: int | None = None
+    saved_by: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    wait: float | None = None
+    """seconds the server asked us not to poll again before (Cache-Control, Retry-After)"""
 
 
 @dataclass(frozen=True)
@@ -85,17 +99,45 @@ class Plan:
 
 
 @task(name="fetch-feed", cache_policy=NO_CACHE)
-def fetch_feed(spec: FeedSpec, fetcher: Fetcher, archive: Archive) -> FeedOutcome:
-    """Fetch, archive and parse one feed; a failure is returned as the outcome, not raised."""
+def fetch_feed(
+    spec: FeedSpec, fetcher: Fetcher, archive: Archive, state: FeedState | None = None
+) -> FeedOutcome:
+    """Fetch (conditionally), archive and parse one feed; a failure is the outcome, not raised.
+
+    A 304 to If-None-Match / If-Modified-Since, or a body whose hash is the last one's (for
+    servers with stale validators), is ``not_modified`` and not parsed again.
+    """
+    validators = None
+    if state is not None and (state.etag or state.last_modified):
+        validators = Validators(state.etag, state.last_modified)
     try:
-        fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT)
-        archive.keep(fetched)
-        parsed = parse_feed(fetched.content, fetched.final_url, fetched.headers)
-        return FeedOutcome(spec, parsed, None)
-    except (FetchError, FeedParseError) as error:
-        return FeedOutcome(spec, None, _error("feed", spec.url, error))
+        fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT, validators=validators)
+    except FetchError as error:
+        return FeedOutcome(spec, None, _error("feed", spec.url, error), status_of(error),
+                           error.status, wait=error.retry_after)
     finally:
         progress.report("feeds", 1)
+    kept = {"http_status": fetched.status, "etag": fetched.headers.get("etag"),
+            "last_modified": fetched.headers.get("last-modified"),
+            "wait": freshness(fetched.headers, fetched.fetched_at)}
+    if fetched.status == 304:
+        saved_by = "etag" if validators and validators.etag else "last_modified"
+        return FeedOutcome(spec, None, None, "not_modified", saved_by=saved_by,
+                           body_hash=state.body_hash if state else None,
+                           **{**kept, "etag": kept["etag"] or (state and state.etag),
+                              "last_modified": kept["last_modified"]
+                              or (state and state.last_modified)})
+    archive.keep(fetched)
+    digest = hashlib.sha256(fetched.content).hexdigest()
+    if state is not None and state.body_hash == digest:
+        return FeedOutcome(spec, None, None, "not_modified", saved_by="body_hash",
+                           body_hash=digest, **kept)
+    try:
+        parsed = parse_feed(fetched.content, fetched.final_url, fetched.headers)
+    except FeedParseError as error:
+        return FeedOutcome(spec, None, _error("feed", spec.url, error), "parse_error",
+                           body_hash=None, **kept)
+    return FeedOutcome(spec, parsed, None, "ok", body_hash=digest, **kept)
 
 
 @task(name="plan-articles", cache_policy=NO_CACHE)
@@ -204,15 +246,20 @@ def load(
 
 
 @flow(name="ingest", validate_parameters=False, log_prints=False)
-def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False) -> RunSummary:
-    """Ingest the listed feeds into the warehouse and the corpus folder."""
+def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False,
+                due_only: bool = False) -> RunSummary:
+    """Ingest the listed feeds into the warehouse and the corpus folder.
+
+    ``refetch`` fetches every feed and page in full (no conditional GET, no skipping);
+    ``due_only`` (scheduled runs) leaves out feeds whose server asked for a later poll.
+    """
     started = time.monotonic()
     params = {"feeds": [f.url for f in feeds], "refetch": refetch, "db": settings.db,
               "corpus": settings.corpus}
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
         run_id = start_run(warehouse, "ingest", params)
         try:
-            summary = _ingest(warehouse, run_id, feeds, settings, refetch, started)
+            summary = _ingest(warehouse, run_id, feeds, settings, refetch, started, due_only)
         except KeyboardInterrupt:
             finish_run(warehouse, run_id, "interrupted", {}, 0)
             raise
@@ -231,10 +278,17 @@ def _ingest(
     settings: Settings,
     refetch: bool,
     started: float,
+    due_only: bool = False,
 ) -> RunSummary:
+    states = {} if refetch else feed_states(warehouse)
+    if due_only:
+        now = dt.datetime.now(dt.UTC)
+        feeds = [f for f in feeds if not (states.get(f.url) and states[f.url].next_poll_at
+                                          and states[f.url].next_poll_at > now)]
     with Fetcher(settings) as fetcher, Archive(settings) as archive:
         progress.report("feeds", 0, len(feeds))
-        outcomes = [f.result() for f in fetch_feed.map(feeds, fetcher=fetcher, archive=archive)]
+        outcomes = [f.result() for f in fetch_feed.map(
+            feeds, fetcher=fetcher, archive=archive, state=[states.get(f.url) for f in feeds])]
         plan = plan_articles(outcomes, known_entries(warehouse), refetch)
         progress.report("articles", 0, len(plan.wanted))
         chunks = list(_chunks(plan.wanted, settings.chunk_size))
@@ -269,6 +323,7 @@ def _ingest(
         files_failed=0,
         errors=len(errors),
         seconds=time.monotonic() - started,
+        feeds_not_modified=sum(1 for o in outcomes if o.status == "not_modified"),
     )
 
 
@@ -284,6 +339,7 @@ def _link(article_id: str, fid: str, entry: FeedEntry) -> FeedLink:
 
 def _feed_row(outcome: FeedOutcome) -> FeedRow:
     feed = outcome.feed
+    now = dt.datetime.now(dt.UTC)
     return FeedRow(
         feed_id=feed_id(outcome.spec.url),
         url=outcome.spec.url,
@@ -292,9 +348,15 @@ def _feed_row(outcome: FeedOutcome) -> FeedRow:
         title=feed.title if feed else None,
         site_url=feed.site_url if feed else None,
         format=feed.version if feed else None,
-        status="ok" if feed else "error",
+        status=outcome.status,
         error=outcome.error.message if outcome.error else feed.warning if feed else None,
         entries=len(feed.entries) if feed else None,
+        http_status=outcome.http_status,
+        etag=outcome.etag,
+        last_modified=outcome.last_modified,
+        body_hash=outcome.body_hash,
+        saved_by=outcome.saved_by,
+        next_poll_at=now + dt.timedelta(seconds=outcome.wait) if outcome.wait else None,
     )
 
 

@@ -39,7 +39,7 @@ def scheduled_ingest(config: str, interval: int, overrides: dict[str, Any]) -> d
     settings = scheduled_settings(config, overrides)
     feeds = [f for f in load_config(config).feeds
              if (f.interval or settings.interval) == interval]
-    return ingest_flow(feeds, settings).counts()
+    return ingest_flow(feeds, settings, due_only=True).counts()
 
 
 def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: int) -> None:

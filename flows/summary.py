@@ -23,6 +23,8 @@ class RunSummary:
     seconds: float
     articles_skipped: int = 0
     """read but outside the --since / --until range"""
+    feeds_not_modified: int = 0
+    """feeds counted ok whose server said (or whose body showed) nothing changed"""
 
     def counts(self) -> dict[str, int]:
         """The counts alone, for the runs table."""
@@ -32,7 +34,8 @@ class RunSummary:
         """A few lines for the terminal."""
         lines = [f"{self.flow} run {self.run_id[:12]} {self.status} in {self.seconds:.1f} s"]
         if self.flow == "ingest":
-            lines.append(f"  feeds:    {self.feeds_ok} ok, {self.feeds_failed} failed")
+            unchanged = f" ({self.feeds_not_modified} not modified)" if self.feeds_not_modified else ""
+            lines.append(f"  feeds:    {self.feeds_ok} ok{unchanged}, {self.feeds_failed} failed")
         lines.append(
             f"  articles: {self.articles_new} new, {self.articles_updated} updated, "
             f"{self.articles_unchanged} unchanged, "

@@ -77,7 +77,9 @@ def test_ingesting_the_same_feed_again_changes_no_counts(
     second = run_ingest([FeedSpec(feed)], settings)
 
     assert (first.articles_new, first.articles_unchanged) == (3, 0)
-    assert (second.articles_new, second.articles_updated, second.articles_unchanged) == (0, 0, 3)
+    # the feed's body is the same: nothing in it is looked at again
+    assert (second.feeds_ok, second.feeds_not_modified) == (1, 1)
+    assert (second.articles_new, second.articles_updated, second.articles_unchanged) == (0, 0, 0)
     assert rows(settings, count_sql) == counts == [(3, 3, 1)]
     assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == corpus
     # an unchanged entry is not fetched again: only the feed was requested
@@ -201,7 +203,7 @@ def test_feed_and_article_errors_are_recorded_and_the_run_completes(
         ("feed", f"{base}missing.xml", "http_404"),
     ]
     assert rows(settings, "SELECT url, last_status FROM feeds ORDER BY url") == [
-        (f"{base}garbage.xml", "error"), (f"{base}missing.xml", "error"), (good, "ok")]
+        (f"{base}garbage.xml", "parse_error"), (f"{base}missing.xml", "http_4xx"), (good, "ok")]
     run = rows(settings, "SELECT status, error_count, counts FROM runs")[0]
     assert run[:2] == ("completed", 4)
     assert run[2]["articles_new"] == 1

@@ -61,9 +61,9 @@ def test_serve_polls_on_a_schedule_until_interrupted(httpserver: HTTPServer,
             output, _ = process.communicate()
 
     assert len(runs) >= 2, output
-    # the first poll stores the article, the next ones find it unchanged
+    # the first poll stores the article, the next ones find the feed unchanged
     assert runs[0][1]["articles_new"] == 1
-    assert runs[1][1]["articles_new"] == 0 and runs[1][1]["articles_unchanged"] == 1
+    assert runs[1][1]["articles_new"] == 0 and runs[1][1]["feeds_not_modified"] == 1
     assert process.returncode == 0, output
     lines = output.splitlines()
     assert lines[0] == "Starting a local Prefect server on 127.0.0.1 ..."

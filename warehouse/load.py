@@ -6,6 +6,7 @@ registered Arrow table and one set-based statement per table.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,8 +64,27 @@ class FeedRow:
     site_url: str | None
     format: str | None
     status: str
+    """a status of the fixed taxonomy: ok, not_modified, http_4xx, timeout, parse_error, ..."""
     error: str | None
     entries: int | None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    saved_by: str | None = None
+    """what made the fetch unnecessary, for not_modified: 'etag', 'last_modified', 'body_hash'"""
+    next_poll_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the warehouse remembers of a feed between polls."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    failures: int
+    next_poll_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -164,33 +184,74 @@ def load_feed_links(warehouse: Warehouse, links: Sequence[FeedLink], run_id: str
         )
 
 
+_FEED_SCHEMA = pa.schema([
+    ("feed_id", pa.string()), ("url", pa.string()), ("name", pa.string()),
+    ("tags", pa.list_(pa.string())), ("title", pa.string()), ("site_url", pa.string()),
+    ("format", pa.string()), ("status", pa.string()), ("error", pa.string()),
+    ("entries", pa.int32()), ("http_status", pa.int32()), ("etag", pa.string()),
+    ("last_modified", pa.string()), ("body_hash", pa.string()), ("saved_by", pa.string()),
+    ("next_poll_at", pa.timestamp("us", tz="UTC")),
+])
+_HEALTHY = "('ok', 'not_modified')"
+
+
 def load_feeds(warehouse: Warehouse, feeds: Sequence[FeedRow], run_id: str) -> None:
-    """Upsert the listed feeds with the outcome of this run's fetch."""
+    """Upsert the listed feeds with the outcome of this run's fetch, and log the fetches."""
     if not feeds:
         return
-    table = pa.Table.from_pylist(
-        [{**f.__dict__, "tags": list(f.tags)} for f in feeds],
-        schema=pa.schema([
-            ("feed_id", pa.string()), ("url", pa.string()), ("name", pa.string()),
-            ("tags", pa.list_(pa.string())), ("title", pa.string()), ("site_url", pa.string()),
-            ("format", pa.string()), ("status", pa.string()), ("error", pa.string()),
-            ("entries", pa.int32()),
-        ]),
-    )
+    table = pa.Table.from_pylist([{**f.__dict__, "tags": list(f.tags)} for f in feeds],
+                                 schema=_FEED_SCHEMA)
     with _staged(warehouse, "staged_feeds", table):
         warehouse.con.execute(
             "INSERT INTO feeds (feed_id, url, name, tags, title, site_url, format, first_run_id,"
-            " last_run_id, last_fetched_at, last_status, last_error, last_entries)"
+            " last_run_id, last_fetched_at, last_status, last_error, last_entries, etag,"
+            " last_modified, body_hash, last_saved_by, consecutive_failures, next_poll_at)"
             " SELECT feed_id, url, name, tags, title, site_url, format, $run, $run, now(),"
-            " status, error, entries FROM staged_feeds"
+            " status, error, entries, etag, last_modified, body_hash, saved_by,"
+            f" CASE WHEN status IN {_HEALTHY} THEN 0 ELSE 1 END, next_poll_at FROM staged_feeds"
             " ON CONFLICT (feed_id) DO UPDATE SET name = excluded.name, tags = excluded.tags,"
             " title = coalesce(excluded.title, feeds.title),"
             " site_url = coalesce(excluded.site_url, feeds.site_url),"
             " format = coalesce(excluded.format, feeds.format), last_run_id = excluded.last_run_id,"
             " last_fetched_at = excluded.last_fetched_at, last_status = excluded.last_status,"
-            " last_error = excluded.last_error, last_entries = excluded.last_entries",
+            " last_error = excluded.last_error,"
+            " last_entries = coalesce(excluded.last_entries, feeds.last_entries),"
+            # validators survive a failed fetch: the next one can still be conditional
+            " etag = CASE WHEN excluded.last_status IN ('ok', 'not_modified')"
+            " THEN excluded.etag ELSE feeds.etag END,"
+            " last_modified = CASE WHEN excluded.last_status IN ('ok', 'not_modified')"
+            " THEN excluded.last_modified ELSE feeds.last_modified END,"
+            " body_hash = coalesce(excluded.body_hash, feeds.body_hash),"
+            " last_saved_by = excluded.last_saved_by,"
+            f" consecutive_failures = CASE WHEN excluded.last_status IN {_HEALTHY} THEN 0"
+            " ELSE feeds.consecutive_failures + 1 END,"
+            " next_poll_at = excluded.next_poll_at",
             {"run": run_id},
         )
+        warehouse.con.execute(
+            "INSERT INTO feed_fetches SELECT feed_id, $run, now(), status, http_status, saved_by,"
+            " entries, error FROM staged_feeds",
+            {"run": run_id},
+        )
+
+
+def feed_states(warehouse: Warehouse) -> dict[str, FeedState]:
+    """Feed URL -> what the last polls left: validators, failures, the next poll time."""
+    rows = warehouse.con.execute(
+        "SELECT url, etag, last_modified, body_hash, coalesce(consecutive_failures, 0),"
+        " next_poll_at FROM feeds"
+    ).fetchall()
+    return {r[0]: FeedState(r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+
+def feed_health(warehouse: Warehouse) -> tuple[list[str], list[tuple]]:
+    """Every feed's health: url, name, status, failures in a row, last fetch, next poll."""
+    return warehouse.query(
+        "SELECT url, name, last_status AS status, coalesce(consecutive_failures, 0) AS failures,"
+        " last_entries AS entries, strftime(last_fetched_at, '%Y-%m-%d %H:%M:%S') AS last_fetch,"
+        " strftime(next_poll_at, '%Y-%m-%d %H:%M:%S') AS next_poll, last_error AS error"
+        " FROM feeds ORDER BY url"
+    )
 
 
 def known_entries(warehouse: Warehouse) -> dict[str, list[tuple[str, str, str]]]:

@@ -1,0 +1,107 @@
+"""Conditional GET, the body-hash fallback, the status taxonomy and the fetch log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from flows.config import FeedSpec
+from flows.feed_health import freshness
+from flows.ingest import run_ingest
+from tests.site import Item, page, rss, serve_page
+from tests.test_ingest import LOREM, settings_for
+from warehouse import Warehouse
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def rows(db: str, sql: str) -> list[tuple]:
+    with Warehouse.open(db, read_only=True) as warehouse:
+        return warehouse.query(sql)[1]
+
+
+def test_etag_and_last_modified_are_sent_back_and_a_304_is_not_modified(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    serve_page(httpserver, "/a.html", page("A", LOREM))
+    body = rss([Item("/a.html", "A", "a")], httpserver.url_for("")[:-1])
+    seen: list[tuple[str | None, str | None]] = []
+
+    def feed(request: Request) -> Response:
+        seen.append((request.headers.get("If-None-Match"),
+                     request.headers.get("If-Modified-Since")))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(body, content_type="application/rss+xml",
+                        headers={"ETag": '"v1"', "Last-Modified": "Thu, 07 Nov 2024 10:00:00 GMT"})
+
+    httpserver.expect_request("/rss.xml").respond_with_handler(feed)
+    settings = settings_for(tmp_path)
+    spec = FeedSpec(httpserver.url_for("/rss.xml"))
+
+    first = run_ingest([spec], settings)
+    second = run_ingest([spec], settings)
+
+    assert seen == [(None, None), ('"v1"', "Thu, 07 Nov 2024 10:00:00 GMT")]
+    assert (first.articles_new, second.feeds_not_modified) == (1, 1)
+    assert rows(settings.db, "SELECT status, http_status, saved_by, entries FROM feed_fetches"
+                             " ORDER BY fetched_at") == [("ok", 200, None, 1),
+                                                         ("not_modified", 304, "etag", None)]
+    assert rows(settings.db, "SELECT last_status, etag, consecutive_failures FROM feeds") == [
+        ("not_modified", '"v1"', 0)]
+
+
+def test_a_server_with_stale_validators_is_caught_by_the_body_hash(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    serve_page(httpserver, "/a.html", page("A", LOREM))
+    body = rss([Item("/a.html", "A", "a")], httpserver.url_for("")[:-1])
+    # a new ETag every time, the same bytes: only the body hash shows nothing changed
+    tags = iter(range(100))
+    httpserver.expect_request("/rss.xml").respond_with_handler(
+        lambda request: Response(body, content_type="application/rss+xml",
+                                 headers={"ETag": f'"{next(tags)}"'}))
+    settings = settings_for(tmp_path)
+    spec = FeedSpec(httpserver.url_for("/rss.xml"))
+
+    run_ingest([spec], settings)
+    run_ingest([spec], settings)
+
+    assert rows(settings.db, "SELECT status, saved_by FROM feed_fetches ORDER BY fetched_at") == [
+        ("ok", None), ("not_modified", "body_hash")]
+
+
+def test_failures_count_up_keep_the_validators_and_reset_on_success(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    serve_page(httpserver, "/a.html", page("A", LOREM))
+    body = rss([Item("/a.html", "A", "a")], httpserver.url_for("")[:-1])
+    answers = iter([Response(body, content_type="application/rss+xml", headers={"ETag": '"e"'}),
+                    Response("down", status=503, headers={"Retry-After": "120"}),
+                    Response("down", status=500),
+                    Response(body + " ", content_type="application/rss+xml")])
+    httpserver.expect_request("/rss.xml").respond_with_handler(lambda request: next(answers))
+    settings = settings_for(tmp_path)
+    spec = FeedSpec(httpserver.url_for("/rss.xml"))
+    states = []
+    for _ in range(4):
+        run_ingest([spec], settings)
+        states.append(rows(settings.db, "SELECT last_status, consecutive_failures, etag,"
+                                        " next_poll_at IS NOT NULL FROM feeds")[0])
+
+    assert states == [("ok", 0, '"e"', False), ("http_5xx", 1, '"e"', True),
+                      ("http_5xx", 2, '"e"', False), ("ok", 0, None, False)]
+
+
+def test_freshness_reads_cache_control_then_expires() -> None:
+    now = dt.datetime(2024, 11, 7, 10, 0, tzinfo=dt.UTC)
+    assert freshness({"cache-control": "public, max-age=600"}, now) == 600
+    assert freshness({"expires": "Thu, 07 Nov 2024 10:30:00 GMT"}, now) == 1800
+    assert freshness({"cache-control": "no-cache", "expires": "Thu, 07 Nov 2024 11:00:00 GMT"},
+                     now) == 0
+    assert freshness({"expires": "yesterday"}, now) == 0
+    assert freshness({}, now) is None
