@@ -23,9 +23,11 @@ from urllib.request import url2pathname
 
 import httpcore
 import httpx
+from protego import Protego
 
 from extract.errors import NewsetlError
 from extract.warc_write import RecordLocation
+from flows.politeness import Politeness, host_key, robots_rules
 from flows.settings import Settings
 
 RETRY_BACKOFF = 0.5
@@ -124,6 +126,8 @@ class Fetcher:
         self.settings = settings
         self.clock = clock
         self.sleep = sleep
+        self.politeness = Politeness(settings.per_host, settings.host_delay, clock, sleep)
+        self._robots_lock = threading.Lock()
         limits = httpx.Limits(max_connections=max(settings.concurrency, 1) * 2)
         self.client = httpx.Client(
             # redirects are followed in _send, which refuses to leave http(s)
@@ -152,21 +156,61 @@ class Fetcher:
         self.close()
 
     def fetch(self, url: str, accept: str = "*/*",
-              validators: Validators | None = None) -> Fetched:
+              validators: Validators | None = None, robots: bool = True) -> Fetched:
         """GET ``url`` in full or raise FetchError; transient errors are retried with backoff.
 
         With ``validators`` the request is conditional (If-None-Match, If-Modified-Since) and
-        a 304 answer comes back as a Fetched with status 304 and no content.
+        a 304 answer comes back as a Fetched with status 304 and no content. Requests wait
+        for their host's turn (per-host limits and delay); with ``robots`` a page that the
+        host's robots.txt disallows is refused with kind ``robots_denied``.
         """
+        if robots and self.settings.obey_robots:
+            self._check_robots(url)
         attempt = 0
         while True:
             try:
-                return self._fetch_once(url, accept, validators)
+                with self.politeness.turn(url):
+                    return self._fetch_once(url, accept, validators)
             except FetchError as error:
+                if error.retry_after:
+                    self.politeness.hold_off(url, min(error.retry_after, 3600.0))
                 if not error.transient or attempt >= self.settings.retries:
                     raise
                 attempt += 1
-                self.sleep(min(RETRY_BACKOFF * 2**attempt, 10.0))
+                # a Retry-After within reason is waited out, else the backoff
+                wait = min(RETRY_BACKOFF * 2**attempt, 10.0)
+                if error.retry_after and error.retry_after <= 60:
+                    wait = max(wait, error.retry_after)
+                self.sleep(wait)
+
+    def _check_robots(self, url: str) -> None:
+        key = host_key(url)
+        if not key:
+            return
+        with self._robots_lock:
+            if key not in self.politeness.robots:
+                self.politeness.robots[key] = self._read_robots(key)
+            rules = self.politeness.robots[key]
+        if rules is False or (rules is not None and not rules.can_fetch(
+                url, self.settings.user_agent.split("/")[0])):
+            raise FetchError(url, "robots_denied",
+                             f"{key}/robots.txt disallows it for newsetl")
+
+    def _read_robots(self, key: str) -> Protego | bool | None:
+        """The host's robots.txt; an unreachable one is no rule (as crawlers do)."""
+        try:
+            with self.politeness.turn(key + "/"):
+                fetched = self._fetch_once(key + "/robots.txt", "text/plain")
+        except FetchError as error:
+            if error.status is not None:
+                return robots_rules(error.status, b"")
+            return None
+        rules = robots_rules(fetched.status, fetched.content)
+        if rules:
+            delay = rules.crawl_delay(self.settings.user_agent.split("/")[0])
+            if delay:
+                self.politeness.slow_down(key + "/", min(float(delay), 60.0))
+        return rules
 
     def _fetch_once(self, url: str, accept: str, validators: Validators | None = None) -> Fetched:
         # httpx reads file:///path as a relative URL; the same file as file://localhost/path

@@ -111,7 +111,9 @@ def fetch_feed(
     if state is not None and (state.etag or state.last_modified):
         validators = Validators(state.etag, state.last_modified)
     try:
-        fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT, validators=validators)
+        # the user listed this feed: it is read whatever robots.txt says of crawlers
+        fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT, validators=validators,
+                                robots=False)
     except FetchError as error:
         return FeedOutcome(spec, None, _error("feed", spec.url, error), status_of(error),
                            error.status, wait=error.retry_after)

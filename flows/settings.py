@@ -39,6 +39,12 @@ class Settings:
     """extra attempts after a transient network error (timeout, connection, 5xx)"""
     concurrency: int = 8
     """requests in flight at once, over all hosts"""
+    per_host: int = 1
+    """requests in flight at once to one host"""
+    host_delay: float = 1.0
+    """seconds between the starts of two requests to one host"""
+    obey_robots: bool = True
+    """read each host's robots.txt and leave the pages it disallows (feeds listed are read)"""
     chunk_size: int = 100
     """articles per fetch and extract task"""
     lock_timeout: float = 0.0

@@ -64,7 +64,8 @@ def test_a_missing_config_file(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.param("[settings]\nspeed = 3\n",
                      "feeds.toml: unknown setting 'speed'; known: db, corpus, contact, "
                      "connect_timeout, read_timeout, total_timeout, max_bytes, max_redirects, "
-                     "retries, concurrency, chunk_size, lock_timeout, interval, archive, archive_enabled, "
+                     "retries, concurrency, per_host, host_delay, obey_robots, chunk_size, lock_timeout, "
+                     "interval, archive, archive_enabled, "
                      "archive_max_bytes", id="unknown-setting"),
         pytest.param("[[feeds]\nurl = 'x'\n", "config file feeds.toml is not valid TOML: "
                      "Expected ']]' at the end of an array declaration (at line 1, column 8)",

@@ -29,7 +29,8 @@ from flows.settings import Settings
 
 # small limits keep the module fast; each test widens only what it needs
 FAST = Settings(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, max_bytes=10_000,
-                max_redirects=3, retries=0, contact="https://example.org/newsetl-contact")
+                max_redirects=3, retries=0, contact="https://example.org/newsetl-contact",
+                host_delay=0.0, obey_robots=False)
 TEXT = ("Provinces agree emergency water-sharing deal as the Sarn hits a record low. " * 40).encode()
 
 

@@ -40,7 +40,8 @@ def test_serve_polls_on_a_schedule_until_interrupted(httpserver: HTTPServer,
     serve_page(httpserver, "/a.html", page("Breakwater", LOREM))
     feed = serve_feed(httpserver, "/rss.xml", [Item("/a.html", "Breakwater", "a")])
     (tmp_path / "feeds.toml").write_text(
-        f'[settings]\ninterval = 3\n\n[[feeds]]\nurl = "{feed}"\nname = "Wire"\n')
+        f'[settings]\ninterval = 3\nhost_delay = 0\nobey_robots = false\n\n'
+        f'[[feeds]]\nurl = "{feed}"\nname = "Wire"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     process = subprocess.Popen(
         [str(NEWSETL), "serve", "--config", "feeds.toml"], cwd=tmp_path, env=env,
