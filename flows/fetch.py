@@ -29,6 +29,7 @@ from extract.errors import NewsetlError
 from extract.warc_write import RecordLocation
 from flows.politeness import Politeness, host_key, robots_rules
 from flows.settings import Settings
+from flows.ssrf import Guard
 
 RETRY_BACKOFF = 0.5
 """retry n (1, 2, ...) waits min(RETRY_BACKOFF * 2**n, 10) seconds: 1 s, 2 s, 4 s, ..."""
@@ -156,21 +157,27 @@ class Fetcher:
         self.close()
 
     def fetch(self, url: str, accept: str = "*/*",
-              validators: Validators | None = None, robots: bool = True) -> Fetched:
+              validators: Validators | None = None, robots: bool = True,
+              guard: Guard | None = None) -> Fetched:
         """GET ``url`` in full or raise FetchError; transient errors are retried with backoff.
 
         With ``validators`` the request is conditional (If-None-Match, If-Modified-Since) and
         a 304 answer comes back as a Fetched with status 304 and no content. Requests wait
         for their host's turn (per-host limits and delay); with ``robots`` a page that the
-        host's robots.txt disallows is refused with kind ``robots_denied``.
+        host's robots.txt disallows is refused with kind ``robots_denied``. With ``guard`` the
+        URL and every redirect are checked against it (kind ``refused``).
         """
+        if guard is not None:
+            reason = guard.refusal(url)
+            if reason:
+                raise FetchError(url, "refused", reason)
         if robots and self.settings.obey_robots:
             self._check_robots(url)
         attempt = 0
         while True:
             try:
                 with self.politeness.turn(url):
-                    return self._fetch_once(url, accept, validators)
+                    return self._fetch_once(url, accept, validators, guard)
             except FetchError as error:
                 if error.retry_after:
                     self.politeness.hold_off(url, min(error.retry_after, 3600.0))
@@ -212,7 +219,8 @@ class Fetcher:
                 self.politeness.slow_down(key + "/", min(float(delay), 60.0))
         return rules
 
-    def _fetch_once(self, url: str, accept: str, validators: Validators | None = None) -> Fetched:
+    def _fetch_once(self, url: str, accept: str, validators: Validators | None = None,
+                    guard: Guard | None = None) -> Fetched:
         # httpx reads file:///path as a relative URL; the same file as file://localhost/path
         # goes to our transport (and is reported back in the form the user gave)
         local = url.startswith("file:///")
@@ -221,7 +229,7 @@ class Fetcher:
         limit = self.settings.max_bytes
         _deadline.current = (self.clock, deadline)
         try:
-            with closing(self._send(url, target, accept, validators)) as response:
+            with closing(self._send(url, target, accept, validators, guard)) as response:
                 if response.status_code == 304 and validators is not None:
                     return Fetched(
                         url=url, final_url=url if local else str(response.url), status=304,
@@ -279,7 +287,7 @@ class Fetcher:
             _deadline.current = None
 
     def _send(self, url: str, target: str, accept: str,
-              validators: Validators | None = None) -> httpx.Response:
+              validators: Validators | None = None, guard: Guard | None = None) -> httpx.Response:
         """The response at the end of the redirects, its body not read yet."""
         headers = {"Accept": accept}
         if validators is not None:
@@ -298,6 +306,9 @@ class Fetcher:
                 # a remote server must not make newsetl read local files (file://localhost/...)
                 raise FetchError(url, "unsupported",
                                  f"redirect to {request.url} refused: only http(s) is followed")
+            reason = guard.refusal(str(request.url)) if guard is not None else None
+            if reason:
+                raise FetchError(url, "refused", f"redirect to {request.url} refused: {reason}")
         raise FetchError(url, "redirect_loop", f"more than {self.settings.max_redirects} redirects")
 
 

@@ -35,6 +35,7 @@ from flows.extractors import (
 from flows.feed_health import freshness, status_of
 from flows.fetch import Fetched, Fetcher, FetchError, Validators
 from flows.settings import Settings
+from flows.ssrf import Guard
 from flows.summary import RunSummary
 from warehouse import Warehouse
 from warehouse.derived import replace_quotes
@@ -82,6 +83,9 @@ class Wanted:
     carriers: tuple[tuple[str, FeedEntry], ...]
     entry: FeedEntry | None = None
     """what a list without feed ids (a sitemap) said about the link, if no feed carried it"""
+
+    feeds: tuple[FeedSpec, ...] = ()
+    """the listed feeds that carried the link (their hosts are trusted by the SSRF guard)"""
 
     @property
     def first_entry(self) -> FeedEntry | None:
@@ -149,6 +153,7 @@ def plan_articles(
     """Decide which entry links to fetch: new ones, and stored ones whose entry changed."""
     plan = Plan()
     carriers: dict[str, list[tuple[str, FeedEntry]]] = {}
+    specs: dict[str, list[FeedSpec]] = {}
     for outcome in outcomes:
         if outcome.feed is None:
             continue
@@ -163,19 +168,25 @@ def plan_articles(
                 plan.unchanged_ids.add(article)
             else:
                 carriers.setdefault(entry.link, []).append((fid, entry))
-    plan.wanted = [Wanted(link, tuple(c)) for link, c in carriers.items()]
+                specs.setdefault(entry.link, []).append(outcome.spec)
+    plan.wanted = [Wanted(link, tuple(c), feeds=tuple(specs[link]))
+                   for link, c in carriers.items()]
     return plan
 
 
 @task(name="fetch-articles", cache_policy=NO_CACHE)
 def fetch_articles(
-    chunk: Sequence[Wanted], fetcher: Fetcher, archive: Archive
+    chunk: Sequence[Wanted], fetcher: Fetcher, archive: Archive, guard: Guard | None = None
 ) -> tuple[list[tuple[Wanted, Fetched]], list[RunError]]:
-    """Fetch and archive the pages of a chunk of links; failures are recorded, not raised."""
+    """Fetch and archive the pages of a chunk of links; failures are recorded, not raised.
+
+    Links found in feeds go through the SSRF guard, trusting the hosts of the feeds that
+    carried them."""
     pages, errors = [], []
     for wanted in chunk:
         try:
-            fetched = fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT)
+            link_guard = guard.with_hosts(f.url for f in wanted.feeds) if guard else None
+            fetched = fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT, guard=link_guard)
             location = archive.keep(fetched)
             if location is not None:
                 fetched = dataclasses.replace(fetched, archived=location)
@@ -294,8 +305,10 @@ def _ingest(
         plan = plan_articles(outcomes, known_entries(warehouse), refetch)
         progress.report("articles", 0, len(plan.wanted))
         chunks = list(_chunks(plan.wanted, settings.chunk_size))
+        guard = Guard(frozenset(h.strip().lower() for h in settings.allow_hosts.split(",")
+                                if h.strip()))
         fetched = [f.result() for f in
-                   fetch_articles.map(chunks, fetcher=fetcher, archive=archive)]
+                   fetch_articles.map(chunks, fetcher=fetcher, archive=archive, guard=guard)]
     extracted = [f.result() for f in extract_articles.map([pages for pages, _ in fetched])]
     articles, links = normalise_articles([item for items, _ in extracted for item in items])
     articles = unique_articles(articles)

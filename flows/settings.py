@@ -43,6 +43,8 @@ class Settings:
     """requests in flight at once to one host"""
     host_delay: float = 1.0
     """seconds between the starts of two requests to one host"""
+    allow_hosts: str = ""
+    """hosts (comma separated) that feed links may reach although they are internal"""
     obey_robots: bool = True
     """read each host's robots.txt and leave the pages it disallows (feeds listed are read)"""
     chunk_size: int = 100

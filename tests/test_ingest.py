@@ -227,3 +227,39 @@ def test_the_bundled_sample_goes_through_file_urls(tmp_path: Path) -> None:
     seed_entry = [m for m in manifest if m["id"] == "2ab88efbb4ee93e2"][0]
     assert (tmp_path / "corpus" / seed_entry["file"]).read_bytes() == SEED.read_bytes()
     assert seed_entry["published_at"] == "2024-11-07T14:30:00-05:00"
+
+
+def test_links_and_redirects_to_internal_addresses_are_refused(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    # the feed is on "localhost": its own pages may be fetched, other internal hosts not
+    serve_page(httpserver, "/own.html", page("Own", LOREM))
+    httpserver.expect_request("/jump.html").respond_with_data(
+        "", status=302, headers={"Location": httpserver.url_for("/own.html").replace(
+            "localhost", "127.0.0.2")})
+    port = httpserver.port
+    items = [Item("/own.html", "Own", "1"), Item("/jump.html", "Jump", "2")]
+    from tests.site import rss
+
+    body = rss(items, httpserver.url_for("")[:-1]).replace(
+        "</channel>", f"<item><title>Inner</title><link>http://127.0.0.2:{port}/x.html</link>"
+        "<guid>3</guid></item><item><title>Meta</title>"
+        "<link>http://169.254.169.254/latest/meta-data/</link><guid>4</guid></item></channel>")
+    httpserver.expect_request("/rss.xml").respond_with_data(body, content_type="application/rss+xml")
+    settings = settings_for(tmp_path)
+
+    summary = run_ingest([FeedSpec(httpserver.url_for("/rss.xml"))], settings)
+
+    assert summary.articles_new == 1
+    assert rows(settings, "SELECT input, error FROM run_errors ORDER BY input") == [
+        (f"http://127.0.0.2:{port}/x.html", "refused"),
+        ("http://169.254.169.254/latest/meta-data/", "refused"),
+        (httpserver.url_for("/jump.html"), "refused"),
+    ]
+    # an allow-listed host may be reached
+    allowed = settings_for(tmp_path / "allowed", allow_hosts="127.0.0.2, other.example")
+    run_ingest([FeedSpec(httpserver.url_for("/rss.xml"))], allowed)
+    assert ("http://169.254.169.254/latest/meta-data/", "refused") in rows(
+        allowed, "SELECT input, error FROM run_errors")
+    assert (f"http://127.0.0.2:{port}/x.html", "refused") not in rows(
+        allowed, "SELECT input, error FROM run_errors")
