@@ -18,11 +18,13 @@ from extract.sitemaps import SitemapError, parse_sitemap
 from extract.urllist import parse_url_list
 from flows import progress
 from flows.archive import Archive
+from flows.config import FeedSpec
 from flows.corpus import Corpus
 from flows.extractors import extractor_versions, find_quotes, needing_extraction
 from flows.fetch import Fetcher, FetchError
 from flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
 from flows.settings import ConfigError, Settings
+from flows.ssrf import Guard
 from flows.summary import RunSummary
 from warehouse import Warehouse
 from warehouse.load import known_urls, unique_articles
@@ -92,7 +94,8 @@ def read_sitemaps(
                 published=item.news_publication_date, updated=item.lastmod, authors=(),
                 summary="", entry_hash="",
             )
-            wanted.setdefault(item.loc, Wanted(item.loc, (), entry))
+            # the sitemap's host is trusted by the SSRF guard, as a listed feed's is
+            wanted.setdefault(item.loc, Wanted(item.loc, (), entry, feeds=(FeedSpec(url),)))
     return list(wanted.values()), errors
 
 
@@ -114,7 +117,8 @@ def web_backfill_flow(
         run_id = start_run(warehouse, "backfill", params)
         try:
             with Fetcher(settings) as fetcher, Archive(settings) as archive:
-                wanted = [Wanted(url, ()) for url in urls]
+                # URLs the user listed are trusted themselves
+                wanted = [Wanted(url, (), feeds=(FeedSpec(url),)) for url in urls]
                 if sitemaps:
                     found, sitemap_errors = read_sitemaps(sitemaps, fetcher, archive, since, until)
                     wanted += found
@@ -156,7 +160,9 @@ def _chunk(
     since: dt.date | None, until: dt.date | None,
 ) -> None:
     """Fetch, extract, normalise and load one chunk of links, in one transaction."""
-    pages, fetch_errors = fetch_articles(chunk, fetcher, archive)
+    guard = Guard(frozenset(h.strip().lower() for h in fetcher.settings.allow_hosts.split(",")
+                            if h.strip()))
+    pages, fetch_errors = fetch_articles(chunk, fetcher, archive, guard)
     extracted, extract_errors = extract_articles(pages)
     articles, _ = normalise_articles(extracted)
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
