@@ -305,8 +305,7 @@ def _ingest(
         plan = plan_articles(outcomes, known_entries(warehouse), refetch)
         progress.report("articles", 0, len(plan.wanted))
         chunks = list(_chunks(plan.wanted, settings.chunk_size))
-        guard = Guard(frozenset(h.strip().lower() for h in settings.allow_hosts.split(",")
-                                if h.strip()))
+        guard = Guard.allowing(settings.allow_hosts)
         fetched = [f.result() for f in
                    fetch_articles.map(chunks, fetcher=fetcher, archive=archive, guard=guard)]
     extracted = [f.result() for f in extract_articles.map([pages for pages, _ in fetched])]

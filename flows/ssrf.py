@@ -20,6 +20,11 @@ class Guard:
     local: bool = False
     """file:// links are allowed: the user listed a local feed, whose pages are local too"""
 
+    @classmethod
+    def allowing(cls, allow_hosts: str) -> Guard:
+        """A guard trusting the hosts of the ``allow_hosts`` setting (comma separated)."""
+        return cls(frozenset(h.strip().lower() for h in allow_hosts.split(",") if h.strip()))
+
     def with_hosts(self, urls: Iterable[str]) -> Guard:
         """This guard trusting the hosts of ``urls`` too (and file:// for a local feed)."""
         urls = list(urls)

@@ -160,8 +160,7 @@ def _chunk(
     since: dt.date | None, until: dt.date | None,
 ) -> None:
     """Fetch, extract, normalise and load one chunk of links, in one transaction."""
-    guard = Guard(frozenset(h.strip().lower() for h in fetcher.settings.allow_hosts.split(",")
-                            if h.strip()))
+    guard = Guard.allowing(fetcher.settings.allow_hosts)
     pages, fetch_errors = fetch_articles(chunk, fetcher, archive, guard)
     extracted, extract_errors = extract_articles(pages)
     articles, _ = normalise_articles(extracted)
