@@ -11,6 +11,7 @@ from extract.article import PageArticle
 from extract.dated import DatedText, format_dated, split_name
 from extract.feeds import FeedEntry
 from extract.ids import article_id, canonical_url, content_hash, name_id
+from extract.simhash import simhash
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class Article:
     """'feed' for fetched pages, 'file' for backfilled dated files"""
     fetched_at: dt.datetime | None
     extractor: str
+    body_hash: str | None = None
+    """SHA-256 of the paragraphs alone (the same text under another date or id)"""
+    simhash: int | None = None
+    """64-bit fingerprint of the text's word shingles, for near-duplicates"""
     warc_file: str | None = None
     """where the page lies in the raw archive: file name, record offset and length"""
     warc_offset: int | None = None
@@ -78,6 +83,8 @@ def article_from_page(
         date_source=source,
         content=content,
         content_hash=content_hash(content),
+        body_hash=content_hash("\n".join(page.paragraphs)),
+        simhash=simhash("\n".join(page.paragraphs)),
         word_count=sum(len(p.split()) for p in page.paragraphs),
         source_kind="feed",
         fetched_at=fetched_at,
@@ -100,6 +107,8 @@ def article_from_dated(name: str, path: str, doc: DatedText, content: str) -> Ar
         date_source="file",
         content=content,
         content_hash=content_hash(content),
+        body_hash=content_hash("\n".join(doc.paragraphs)),
+        simhash=simhash("\n".join(doc.paragraphs)),
         word_count=sum(len(p.split()) for p in doc.paragraphs),
         source_kind="file",
         fetched_at=None,

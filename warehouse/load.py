@@ -36,6 +36,8 @@ _ARTICLE_SCHEMA = pa.schema([
     ("warc_file", pa.string()),
     ("warc_offset", pa.int64()),
     ("warc_length", pa.int64()),
+    ("body_hash", pa.string()),
+    ("simhash", pa.int64()),
 ])
 _ARTICLE_COLUMNS = [f.name for f in _ARTICLE_SCHEMA]
 # on a changed text these are rewritten; first_seen_at and first_run_id are kept
@@ -156,7 +158,41 @@ def load_articles(
             " updated_at = now(), run_id = excluded.run_id",
             {"run": run_id},
         )
+        mark_duplicates(warehouse, "staged_articles")
     return counts
+
+
+NEAR_BITS = 6
+"""simhashes this close are near-duplicates (one changed word moves about five bits)"""
+NEAR_DAYS = 7
+"""near-duplicates are looked for among articles published this many days around"""
+
+
+def mark_duplicates(warehouse: Warehouse, staged: str) -> None:
+    """Mark the staged articles that repeat an earlier article: the same paragraphs
+    ('exact') or a simhash within NEAR_BITS bits, published within NEAR_DAYS ('near')."""
+    warehouse.con.execute(
+        f"""
+        UPDATE articles SET duplicate_of = found.original, duplicate_kind = found.kind
+        FROM (
+            SELECT s.article_id,
+                   arg_min(o.article_id, (o.body_hash <> s.body_hash, o.first_seen_at,
+                                          o.article_id)) AS original,
+                   CASE WHEN bool_or(o.body_hash = s.body_hash) THEN 'exact' ELSE 'near' END
+                       AS kind
+            FROM {staged} s
+            JOIN articles a ON a.article_id = s.article_id
+            JOIN articles o ON o.article_id <> s.article_id
+                AND o.duplicate_of IS NULL
+                AND (o.first_seen_at, o.article_id) < (a.first_seen_at, a.article_id)
+                AND abs(date_diff('day', o.published_date, s.published_date)) <= {NEAR_DAYS}
+                AND (o.body_hash = s.body_hash
+                     OR bit_count(xor(o.simhash, s.simhash)) <= {NEAR_BITS})
+            GROUP BY s.article_id
+        ) AS found
+        WHERE articles.article_id = found.article_id
+        """
+    )
 
 
 def unique_articles(articles: Iterable[Article]) -> list[Article]:
