@@ -293,11 +293,11 @@ def _ingest(
     started: float,
     due_only: bool = False,
 ) -> RunSummary:
-    states = {} if refetch else feed_states(warehouse)
+    known_states = feed_states(warehouse)
+    states = {} if refetch else known_states
     if due_only:
         now = dt.datetime.now(dt.UTC)
-        feeds = [f for f in feeds if not (states.get(f.url) and states[f.url].next_poll_at
-                                          and states[f.url].next_poll_at > now)]
+        feeds = [f for f in feeds if _due(known_states.get(f.url), now, settings)]
     with Fetcher(settings) as fetcher, Archive(settings) as archive:
         progress.report("feeds", 0, len(feeds))
         outcomes = [f.result() for f in fetch_feed.map(
@@ -320,7 +320,7 @@ def _ingest(
     errors += [e for _, errs in fetched for e in errs] + [e for _, errs in extracted for e in errs]
     new, updated, unchanged = load(
         warehouse, Corpus(settings.corpus), run_id, articles, links + plan.known_links,
-        [_feed_row(o) for o in outcomes], errors, quotes,
+        [_feed_row(o, known_states.get(o.spec.url), settings) for o in outcomes], errors, quotes,
     )
     unchanged += len(plan.unchanged_ids - {a.article_id for a in articles})
     feeds_failed = sum(1 for o in outcomes if o.error)
@@ -351,9 +351,30 @@ def _link(article_id: str, fid: str, entry: FeedEntry) -> FeedLink:
     return FeedLink(article_id, fid, entry.guid, entry.link, entry.title, entry.entry_hash)
 
 
-def _feed_row(outcome: FeedOutcome) -> FeedRow:
+def _due(state: FeedState | None, now: dt.datetime, settings: Settings) -> bool:
+    """Whether a scheduled run polls this feed: not paused, and its next poll has come."""
+    if state is None:
+        return True
+    if settings.max_failures and state.failures >= settings.max_failures:
+        return False
+    return state.next_poll_at is None or state.next_poll_at <= now
+
+
+def _backoff(outcome: FeedOutcome, state: FeedState | None, settings: Settings) -> float | None:
+    """Seconds before the next poll: what the server asked, and after failures in a row an
+    interval doubling with each (at most a day)."""
+    wait = outcome.wait or 0.0
+    if outcome.status not in ("ok", "not_modified"):
+        failures = (state.failures if state else 0) + 1
+        wait = max(wait, min(settings.interval * 2 ** (failures - 1), 86400.0)) \
+            if failures > 1 else wait
+    return wait or None
+
+
+def _feed_row(outcome: FeedOutcome, state: FeedState | None, settings: Settings) -> FeedRow:
     feed = outcome.feed
     now = dt.datetime.now(dt.UTC)
+    wait = _backoff(outcome, state, settings)
     return FeedRow(
         feed_id=feed_id(outcome.spec.url),
         url=outcome.spec.url,
@@ -370,7 +391,7 @@ def _feed_row(outcome: FeedOutcome) -> FeedRow:
         last_modified=outcome.last_modified,
         body_hash=outcome.body_hash,
         saved_by=outcome.saved_by,
-        next_poll_at=now + dt.timedelta(seconds=outcome.wait) if outcome.wait else None,
+        next_poll_at=now + dt.timedelta(seconds=wait) if wait else None,
     )
 
 

@@ -51,6 +51,8 @@ class Settings:
     """articles per fetch and extract task"""
     lock_timeout: float = 0.0
     """seconds to wait for another process's lock on the warehouse"""
+    max_failures: int = 10
+    """a feed failing this many polls in a row is paused under ``serve`` (0: never)"""
     interval: int = 3600
     """seconds between polls of a feed under ``newsetl serve`` (a feed may set its own)"""
     archive: str = "data/archive"

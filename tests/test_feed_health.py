@@ -93,8 +93,9 @@ def test_failures_count_up_keep_the_validators_and_reset_on_success(
         states.append(rows(settings.db, "SELECT last_status, consecutive_failures, etag,"
                                         " next_poll_at IS NOT NULL FROM feeds")[0])
 
+    # the 503's Retry-After sets the next poll, then the backoff of a second failure
     assert states == [("ok", 0, '"e"', False), ("http_5xx", 1, '"e"', True),
-                      ("http_5xx", 2, '"e"', False), ("ok", 0, None, False)]
+                      ("http_5xx", 2, '"e"', True), ("ok", 0, None, False)]
 
 
 def test_freshness_reads_cache_control_then_expires() -> None:
@@ -105,3 +106,27 @@ def test_freshness_reads_cache_control_then_expires() -> None:
                      now) == 0
     assert freshness({"expires": "yesterday"}, now) == 0
     assert freshness({}, now) is None
+
+
+def test_failures_in_a_row_back_off_and_pause_a_feed_for_scheduled_runs(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    from flows.ingest import ingest_flow
+
+    httpserver.expect_request("/rss.xml").respond_with_data("down", status=500)
+    settings = settings_for(tmp_path, interval=60, max_failures=3)
+    spec = FeedSpec(httpserver.url_for("/rss.xml"))
+    waits = []
+    for _ in range(3):
+        run_ingest([spec], settings)
+        waits.append(rows(settings.db, "SELECT consecutive_failures,"
+                                       " round(epoch(next_poll_at - last_fetched_at))"
+                                       " FROM feeds")[0])
+    # scheduled runs leave a paused feed alone; a run by hand still fetches it
+    requests = len(httpserver.log)
+    ingest_flow([spec], settings, due_only=True)
+    assert len(httpserver.log) == requests
+    run_ingest([spec], settings)
+    assert len(httpserver.log) == requests + 1
+    assert [(f, w if w is None else round(w, -1)) for f, w in waits] == [
+        (1, None), (2, 120.0), (3, 240.0)]
