@@ -11,11 +11,10 @@ rules are in ``bench.scoring``. Timing includes loading the model, in this one p
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,31 +77,27 @@ def _span_list(spans: Any) -> list[list[int]]:
     return [list(s) for s in spans]
 
 
-def _load_claims_extractor() -> Callable[[str], list[Any]] | None:
-    """``extract.claims.extract_claims`` when that module exists, else None."""
-    try:
-        module = importlib.import_module("extract.claims")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "extract_claims", None)
-
-
 def _claim_dict(claim: Any) -> dict[str, Any]:
     get = claim.get if isinstance(claim, dict) else lambda k, d=None: getattr(claim, k, d)
     src = get("source_span") or get("speaker_span")
     return {"spans": _span_list(get("spans")), "source_span": list(src) if src else None}
 
 
-def predict(docs: Sequence[Document]) -> list[Prediction]:
-    """Run the extractors over the raw texts; offsets are into each original ``.txt``."""
+def predict(docs: Sequence[Document], quotes_only: bool = False) -> list[Prediction]:
+    """Run the extractors over the raw texts, one parse per text; offsets are into each
+    original ``.txt``. PolNeAR keeps only the outermost of nested attributions, so claims
+    nested in another (with a parent) are not predicted."""
+    from extract.attributions import extract_attributions_many
     from extract.quotes import extract_quotes_many
 
-    claims_fn = _load_claims_extractor()
     texts = [d.text for d in docs]
-    quotes = extract_quotes_many(texts)
+    if quotes_only:  # the speed baseline: quotes alone, texts without marks not parsed
+        found = [(qs, []) for qs in extract_quotes_many(texts)]
+    else:
+        found = extract_attributions_many(texts)
     preds = []
-    for doc, qs in zip(docs, quotes, strict=True):
-        claims = [_claim_dict(c) for c in claims_fn(doc.text)] if claims_fn else []
+    for doc, (qs, cs) in zip(docs, found, strict=True):
+        claims = [_claim_dict(c) for c in cs if c.parent is None]
         preds.append(
             {
                 "doc": doc.name,
@@ -148,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--predictions", type=Path, help="write one JSON line per document")
     parser.add_argument("--limit", type=int, help="only the first N documents (quick runs)")
+    parser.add_argument("--quotes-only", action="store_true",
+                        help="run the quote extractor alone (the speed baseline for claims)")
     args = parser.parse_args(argv)
     if args.polnear is None:
         print("Error: --polnear DIR is required (the PolNeAR corpus folder)", file=sys.stderr)
@@ -160,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit:
         docs = docs[: args.limit]
     started = time.perf_counter()
-    preds = predict(docs)
+    preds = predict(docs, args.quotes_only)
     seconds = time.perf_counter() - started
     words = sum(len(d.text.split()) for d in docs)
     result = score(docs, preds)

@@ -3,18 +3,25 @@
 Pure: text in, ``Claim`` records out. Claims are found on the spaCy dependency parse by a
 few patterns, each giving a cue, a content and (maybe) a source:
 
-- a cue verb with its clause or object: `X said (that) ...`, `X blamed the invasion on
-  Biden`, `X accused Y of ...`, `X wants to ...`, also after the content (`..., officials
-  said`) and as an `-ing` or relative clause (`saying ...`, `sources who said ...`);
-- a passive cue with no agent (`it was reported that ...`, `X is expected to ...`) or a
-  raising verb (`X seems to ...`): a hedged claim with no source;
+- a cue verb with its clause, infinitive, object or prepositional object: `X said (that)
+  ...`, `X blamed the invasion on Biden`, `X accused Y of ...`, `X wants to ...`, `X
+  referred to ...`; also after the content (`..., officials said`) and as an `-ing` or
+  relative clause (`saying ...`, `sources who said ...`);
+- a passive cue (`it was reported that ...`, `X is expected to ...`, `X was accused of`)
+  or a raising verb (`X seems to ...`): a hedged claim with no source, unless an agent
+  (`endorsed by Y`) is the source;
 - `according to X, ...`;
-- a cue noun with its clause (`the claim that ...`, `his determination to ...`);
-- a hedge adverb with no source (`X is reportedly trying to ...`).
+- a cue noun with its clause or object (`the claim that ...`, `his determination to ...`,
+  `her criticism of X`) and a stance adjective (`X is critical of Y`);
+- a hedge adverb with no source (`X is reportedly trying to ...`);
+- a paragraph led by a bare name and a colon (`PENCE: ...`, headlines `Graham: ...`).
 
-Sources are resolved to names with ``extract.speakers.Resolver``. A claim whose cue lies
-inside another claim's cue clause or content is nested: ``parent`` is the outer claim's
-index. Content that the quote extractor reports as a direct quote is never a claim.
+Cue words are in ``extract.cues``, chosen and pruned by their precision on PolNeAR train.
+Sources are resolved to names with ``extract.speakers.Resolver``. A claim whose cue lies in
+another claim's content, or heads a relative clause on another claim's cue (`Politico
+reported the plan based on sources who said ...`), is nested: ``parent`` is the outer
+claim's index (PolNeAR annotates only outer claims). Content that the quote extractor
+reports as a direct quote is never a claim.
 """
 
 from __future__ import annotations
@@ -28,8 +35,11 @@ from spacy.tokens import Doc, Token
 from extract.cues import (
     ADDRESSEE_VERBS,
     ANONYMOUS_HEADS,
+    AS_VERBS,
     CLAIM_VERBS,
     CLAUSE_ONLY_VERBS,
+    CONTENT_PREPS,
+    CUE_ADJECTIVES,
     CUE_NOUNS,
     HEDGE_ADVERBS,
     MEDIA_HEADS,
@@ -37,11 +47,21 @@ from extract.cues import (
     OBJECT_PREPS,
     OBJECT_VERBS,
     PASSIVE_HEDGES,
+    PREP_NOUNS,
+    PREP_VERBS,
+    QUESTION_VERBS,
     RAISING_VERBS,
 )
 from extract.nlp import load_nlp
 from extract.quotes import Quote, _for_parsing, paragraphs, quotes_from_doc, scan
-from extract.speakers import Resolver, Source, source_of_verb
+from extract.speakers import (
+    TITLES,
+    Resolver,
+    Source,
+    _mention_span,
+    _plain_name,
+    source_of_verb,
+)
 
 CLAIMS_VERSION = "claims-1"
 
@@ -109,6 +129,19 @@ def _subtree(tok: Token, skip: Iterable[Token] = ()) -> list[Token]:
     return [t for t in tok.subtree if t.i not in banned]
 
 
+def _without_asides(toks: Sequence[Token]) -> list[Token]:
+    """Drop a relative clause set off by a comma (`X, which ...`): an aside about X, not
+    part of what is asserted (measured: cutting appositions or `including` does not pay)."""
+    ids = {t.i for t in toks}
+    banned: set[int] = set()
+    for t in toks:
+        comma = t.left_edge.i - 1
+        if t.dep_ == "relcl" and t.head.i in ids and comma in ids and t.doc[comma].text == ",":
+            banned |= {g.i for g in t.subtree}
+            banned.add(comma)
+    return [t for t in toks if t.i not in banned]
+
+
 def _trim(toks: Sequence[Token]) -> list[Token]:
     """Drop punctuation, spaces and conjunctions at the edges of a content."""
     toks = sorted(toks, key=lambda t: t.i)
@@ -143,15 +176,51 @@ def _negated(verb: Token) -> bool:
 
 
 def _verb_content(verb: Token) -> list[Token] | None:
-    """The content of a cue verb: its clause, infinitive or object (with its completion)."""
+    """The content of a cue verb: its clause, infinitive, object or prepositional object."""
     lower = verb.lower_
     kids = list(verb.children)
+    found = _clause_content(verb, kids)
+    if found is None and lower in AS_VERBS:
+        # `many voters see Trump as an outsider`: object and `as` phrase
+        objs = [c for c in kids if c.dep_ == "dobj" and c.i > verb.i]
+        as_ = [c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i]
+        if objs and as_:
+            return _subtree(objs[0]) + _subtree(as_[0])
+    if found is not None or lower in CLAUSE_ONLY_VERBS:
+        return found
+    if lower in ("say", "said", "says", "saying"):
+        # `said so`, `said yes`
+        short = [c for c in kids if c.i == verb.i + 1 and c.lower_ in ("so", "yes", "no")]
+        if short:
+            return short
+    return _object_content(verb, kids) or _prep_content(verb, kids)
+
+
+def _clause_content(verb: Token, kids: list[Token]) -> list[Token] | None:
+    """A clause or infinitive reported by ``verb``, after it or (inverted) before it."""
+    lower = verb.lower_
     clause = [c for c in kids if c.dep_ == "ccomp" and c.i > verb.i]
     if clause:
+        objs = [c for c in kids if c.dep_ == "dobj" and verb.i < c.i < clause[0].i]
+        if objs and lower in OBJECT_VERBS and lower not in ADDRESSEE_VERBS:
+            # `cited remarks Trump had made about X`: a relative clause parsed as the verb's
+            return _subtree(objs[0]) + _subtree(clause[0])
         return _subtree(clause[0])
     inf = [c for c in kids if c.dep_ == "xcomp" and c.i > verb.i]
     if inf and lower not in CLAUSE_ONLY_VERBS:
-        return _subtree(inf[0])
+        # `wants to triple X, grow Y and create Z`: base-form verbs coordinated with the
+        # cue are parse slips for more of its infinitive
+        more = [c for c in kids if c.dep_ == "conj" and c.i > inf[0].i and c.tag_ == "VB"]
+        if verb.tag_ == "VB":
+            more = []
+        return _subtree(inf[0]) + [t for c in more for t in _subtree(c)]
+    if lower in QUESTION_VERBS:
+        # `asked if he was ever bullied`: the question parsed as an adverbial clause
+        for c in kids:
+            if c.dep_ == "advcl" and c.i > verb.i and any(
+                g.dep_ == "mark" and g.lower_ in ("if", "whether") for g in c.children
+            ):
+                return _subtree(c)
     before = [c for c in kids if c.dep_ == "ccomp" and c.i < verb.i]
     if before:
         # `The plan will fail, officials said.`
@@ -159,22 +228,43 @@ def _verb_content(verb: Token) -> list[Token] | None:
     if verb.dep_ == "parataxis" and verb.head.tag_.startswith(("VB", "MD")):
         # `But to prevent problems, he said, officials should be vigilant`
         return _subtree(verb.head, skip=[verb])
-    if lower in CLAUSE_ONLY_VERBS:
-        return None
+    return None
+
+
+def _object_content(verb: Token, kids: list[Token]) -> list[Token] | None:
+    """`blamed the invasion on Biden`, `accused X of Y`: the object with the prepositions
+    and predicates completing it (dates and times excluded)."""
     objs = [c for c in kids if c.dep_ == "dobj" and c.i > verb.i]
-    if objs and lower in OBJECT_VERBS:
-        toks = _subtree(objs[0])
-        for c in kids:
-            if c.i > objs[0].i and c.dep_ == "prep" and c.lower_ in OBJECT_PREPS:
+    if not objs or verb.lower_ not in OBJECT_VERBS:
+        return None
+    toks = _subtree(objs[0])
+    for c in kids:
+        if c.i < objs[0].i:
+            continue
+        if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS:
+            if not any(g.ent_type_ in ("DATE", "TIME") for g in c.children):
                 toks += _subtree(c)
-            elif c.i > objs[0].i and c.dep_ in ("oprd", "xcomp", "advcl") and c.tag_ != "VBN":
-                toks += _subtree(c)
-        return toks
-    if lower in OBJECT_VERBS:
-        # `accused of lying`, `called for ...`: a preposition straight after the verb
-        preps = [c for c in kids if c.dep_ == "prep" and c.i == verb.i + 1]
-        if preps and preps[0].lower_ in ("for", "of", "on", "to", "about"):
-            return [t for t in _subtree(preps[0]) if t.i != preps[0].i] or None
+        elif c.dep_ in ("oprd", "xcomp") and c.tag_ != "VBN":
+            toks += _subtree(c)
+    return toks
+
+
+def _prep_content(verb: Token, kids: list[Token]) -> list[Token] | None:
+    """`referring to X`, `called for ...`, `lashed out at X`: the object of a preposition
+    right after the verb (or its particle); the preposition goes with the cue."""
+    lower = verb.lower_
+    if lower not in PREP_VERBS and lower not in OBJECT_VERBS:
+        return None
+    nxt = verb.i + 1
+    while nxt < len(verb.doc) and verb.doc[nxt].dep_ in ("prt", "advmod") and nxt - verb.i < 3:
+        nxt += 1
+    preps = [c for c in kids if c.dep_ == "prep" and c.i == nxt]
+    if preps and preps[0].lower_ in PREP_VERBS.get(lower, OBJECT_PREPS):
+        return [t for t in _subtree(preps[0]) if t.i != preps[0].i] or None
+    for c in kids:
+        # `called for the Islamic State to be hit harder`: a `for ... to` clause
+        if c.dep_ == "advcl" and c.left_edge.i == nxt and c.left_edge.lower_ == "for":
+            return [t for t in _subtree(c) if t.i != nxt]
     return None
 
 
@@ -212,21 +302,22 @@ def _agent_source(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> S
         if c.dep_ == "agent":
             objs = [g for g in c.children if g.dep_ == "pobj"]
             if objs:
-                return _source_at(objs[0], verb, resolver)
+                return _source_at(objs[0], (verb,), resolver)
     return None
 
 
-def _source_at(tok: Token, cue: Token, resolver: Resolver) -> Source:
-    from extract.speakers import _mention_span, _plain_name  # noqa: PLC0415
-
+def _source_at(tok: Token, cue: Sequence[Token], resolver: Resolver) -> Source:
+    """The source whose mention is the noun phrase headed by ``tok``, through ``cue``."""
     s, e = _mention_span(tok)
-    text = tok.doc.text
+    around = tok.doc.char_span(s, e, alignment_mode="expand")  # Doc.text would join all
+    mention = around.text[s - around.start_char : e - around.start_char]
+    first, last = cue[0], cue[-1]
     return Source(
-        mention=text[s:e],
+        mention=mention,
         span=(s, e),
-        name=resolver.name_for(s, e) or _plain_name(text[s:e]),
-        cue=cue.text,
-        cue_span=(cue.idx, cue.idx + len(cue.text)),
+        name=resolver.name_for(s, e) or _plain_name(mention),
+        cue=first.doc[first.i : last.i + 1].text,
+        cue_span=(first.idx, last.idx + len(last.text)),
     )
 
 
@@ -239,21 +330,37 @@ def _from_verb(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> _Fou
         return _from_raising(verb)
     if verb.lower_ not in CLAIM_VERBS:
         return None
+    if _is_passive(verb):
+        return _from_passive(verb, blocked, resolver)
     content = _verb_content(verb)
     if not content:
         return None
     content = _without_other_cues(verb, _addressee_free(verb, content))
-    if _is_passive(verb):
-        src = _agent_source(verb, blocked, resolver)
-        if src is None and verb.lower_ not in PASSIVE_HEDGES:
-            return None
-        subj = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
-        if subj:
-            # `Trump is expected to win`: the subject belongs to the content
-            content = _subtree(subj[0]) + content
-        return _Found((verb,), tuple(content), src, hedge=None if src else verb.text)
     src = source_of_verb(verb, blocked, resolver)
     return _Found((verb,), tuple(content), src)
+
+
+def _from_passive(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+    """`it was reported that ...`, `X is expected to ...`, `X was accused of ...` (hedged,
+    no source) and `X was endorsed by Y` (Y's claim about X)."""
+    src = _agent_source(verb, blocked, resolver)
+    subj = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
+    content = _verb_content(verb) or []
+    if not content and verb.lower_ in AS_VERBS:
+        # `Cruz is seen as the favorite`
+        as_ = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"]
+        content = _subtree(as_[0]) if as_ and subj else []
+    if not content and not (src and subj):
+        return None
+    if src is None and not (
+        verb.lower_ in PASSIVE_HEDGES or verb.lower_ in OBJECT_VERBS or verb.lower_ in AS_VERBS
+    ):
+        return None
+    if subj:
+        # `Trump is expected to win`: the subject belongs to the content
+        content = _subtree(subj[0]) + content
+    content = _without_other_cues(verb, content)
+    return _Found((verb,), tuple(content), src, hedge=None if src else verb.text)
 
 
 def _from_raising(verb: Token) -> _Found | None:
@@ -278,17 +385,7 @@ def _from_according(tok: Token, resolver: Resolver) -> _Found | None:
     while head.dep_ not in ("ROOT", "ccomp", "conj", "relcl", "advcl") and head.head.i != head.i:
         head = head.head
     content = _subtree(head, skip=[tok])
-    from extract.speakers import _mention_span, _plain_name  # noqa: PLC0415
-
-    s, e = _mention_span(objs[0])
-    text = tok.doc.text
-    src = Source(
-        mention=text[s:e],
-        span=(s, e),
-        name=resolver.name_for(s, e) or _plain_name(text[s:e]),
-        cue="according to",
-        cue_span=(tok.idx, to.idx + len(to.text)),
-    )
+    src = _source_at(objs[0], (tok, to), resolver)
     return _Found((tok, to), tuple(content), src)
 
 
@@ -303,31 +400,68 @@ def _from_hedge(adv: Token) -> _Found | None:
     return _Found((adv,), tuple(content), None, hedge=adv.text)
 
 
+def _noun_content(noun: Token) -> list[Token] | None:
+    """A cue noun's clause (`the claim that ...`) or prepositional object (`criticism of
+    X`)."""
+    if noun.lower_ in CUE_NOUNS:
+        for c in noun.children:
+            if (
+                c.i > noun.i
+                and c.dep_ in ("acl", "ccomp")
+                and any(g.dep_ in ("mark", "aux") for g in c.children)
+            ):
+                return _subtree(c)
+    if noun.lower_ in PREP_NOUNS:
+        for c in noun.children:
+            if c.i == noun.i + 1 and c.dep_ == "prep" and c.lower_ in CONTENT_PREPS:
+                return [t for t in _subtree(c) if t.i != c.i] or None
+    return None
+
+
 def _from_noun(noun: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
-    """`the claim that ...`, `his determination to ...`: a cue noun with its clause."""
-    if noun.lower_ not in CUE_NOUNS or not noun.tag_.startswith("NN"):
+    """`the claim that ...`, `his determination to ...`, `her criticism of X`: a cue noun
+    with its content; the source is its possessor or the subject of its verb."""
+    content = _noun_content(noun)
+    if not content:
         return None
-    clause = [
-        c
-        for c in noun.children
-        if c.i > noun.i
-        and (
-            c.dep_ in ("acl", "ccomp") and any(g.dep_ in ("mark", "aux") for g in c.children)
-        )
-    ]
-    if not clause:
-        return None
-    content = _subtree(clause[0])
     src = None
     poss = [c for c in noun.children if c.dep_ == "poss"]
     if poss:
-        src = _source_at(poss[0], noun, resolver)
-    elif noun.dep_ in ("dobj", "attr") and noun.head.tag_.startswith("VB"):
-        # `Trump made the claim that ...`: the verb's subject
-        src = source_of_verb(noun.head, blocked, resolver)
+        src = _source_at(poss[0], (noun,), resolver)
+    else:
+        # `Trump made the claim that ...`, `voted in favor of X`: the verb's subject
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        if not verb.tag_.startswith("VB") or noun.dep_ not in ("dobj", "attr", "pobj"):
+            return _Found((noun,), tuple(content), None)
+        src = source_of_verb(verb, blocked, resolver)
         if src is not None:
             src = replace(src, cue=noun.text, cue_span=(noun.idx, noun.idx + len(noun.text)))
     return _Found((noun,), tuple(content), src)
+
+
+def _from_adjective(adj: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+    """`X is critical of Y`, `X was confident that ...`: a stance adjective after a copula,
+    the subject's claim."""
+    if adj.lower_ not in CUE_ADJECTIVES or adj.dep_ != "acomp":
+        return None
+    content = None
+    for c in adj.children:
+        if c.i < adj.i:
+            continue
+        if c.dep_ == "ccomp":
+            content = _subtree(c)
+        elif c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "with", "that"):
+            content = [t for t in _subtree(c) if t.i != c.i]
+        if content:
+            break
+    if not content:
+        return None
+    src = source_of_verb(adj.head, blocked, resolver)
+    if src is not None:
+        src = replace(src, cue=adj.text, cue_span=(adj.idx, adj.idx + len(adj.text)))
+    return _Found((adj,), tuple(content), src)
 
 
 def _hedge_of(found: _Found) -> str | None:
@@ -359,8 +493,10 @@ def _source_type(src: Source | None, doc: Doc, resolver: Resolver) -> str:
         return "media"
     if entity is not None:
         return "person" if entity.kind == "PERSON" else "organisation"
-    if head.ent_type_ == "PERSON" or head.lower_ in ("he", "she", "i", "we", "you"):
-        return "person"
+    if head.ent_type_ == "PERSON" or head.lower_ in ("he", "she", "i", "you") or TITLES.get(
+        head.lower_
+    ):
+        return "person"  # a name, a personal pronoun or a title (`the mayor`)
     if head.ent_type_ in ("ORG", "NORP", "GPE"):
         return "organisation"
     if head.lower_ in ANONYMOUS_HEADS or head.lower_ in ("they", "who"):
@@ -410,9 +546,18 @@ def _inside(spans: Sequence[Span], blocked: Sequence[Span]) -> float:
     return hit / total
 
 
+# every word that may be a cue, for a cheap first test on each token
+_CUE_WORDS = (
+    CLAIM_VERBS | RAISING_VERBS | CUE_NOUNS | PREP_NOUNS | HEDGE_ADVERBS | CUE_ADJECTIVES
+) | {"according"}
+
+
 def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Found]:
+    """Every cue of the article with its content and source, in text order."""
     out = []
     for tok in doc:
+        if tok.lower_ not in _CUE_WORDS:
+            continue
         if any(s <= tok.idx < e for s, e in blocked):
             continue  # a cue inside quoted speech belongs to the quote
         found = None
@@ -421,8 +566,10 @@ def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Fo
             found = _from_according(tok, resolver)
         elif tok.tag_.startswith("VB"):
             found = _from_verb(tok, blocked, resolver)
-        elif tok.tag_ in ("RB",):
+        elif tok.tag_ == "RB":
             found = _from_hedge(tok)
+        elif tok.tag_ == "JJ":
+            found = _from_adjective(tok, blocked, resolver)
         elif tok.tag_.startswith("NN"):
             found = _from_noun(tok, blocked, resolver)
         if found is not None:
@@ -446,7 +593,7 @@ def _content_spans(f: _Found, text: str) -> list[Span]:
         and not (src_start <= t.idx < src_end)
         and para_start <= t.idx < para_end
     ]
-    return _spans(_trim(toks))
+    return _spans(_trim(_without_asides(toks)))
 
 
 def _from_colons(doc: Doc, text: str, resolver: Resolver) -> list[_Found]:

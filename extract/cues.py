@@ -67,17 +67,43 @@ CLAIM_VERBS = _expand(
     say tell add write explain note argue claim insist state declare recall warn report
     announce acknowledge admit concede confirm deny allege contend maintain reiterate
     suggest predict complain testify conclude emphasize stress assert charge counter
-    respond reply answer observe remark mention tweet post promise pledge vow
+    answer observe remark mention tweet post promise pledge vow
     believe think know feel hope fear expect doubt worry wonder suspect assume guess
     reckon figure realize understand recognize imagine estimate
-    show find reveal indicate suggest disclose discover determine demonstrate prove
+    show find reveal indicate suggest disclose discover determine demonstrate
     blame accuse criticize praise attack slam blast defend endorse support back oppose
-    reject dismiss question challenge condemn denounce call urge propose recommend demand
-    ask request decline refuse agree disagree want plan intend seek aim threaten
+    reject dismiss question condemn denounce call urge propose recommend demand
+    ask decline refuse agree disagree want plan intend seek aim threaten
     describe characterize label brand cite acknowledge signal hint caution advise
     convince persuade assure reassure inform remind
+    express offer refer point discuss talk name push echo mock list deem favor
+    nominate voice sound plead highlight rail tout approve rule prefer
+    advocate decry portray champion thank assail applaud
+    side document retweet detail lambaste consider distance balk rebuke reference
+    unveil liken imply forecast regard outline congratulate bemoan articulate
+    justify boast brag brush rebut allude speculate recount learn issue
+    decide vote focus comment joke lash weigh apologize see view
     """
 )
+# verbs whose content is the object of a preposition right after them (`referring to X`,
+# `talked about X`, `railed against X`); the preposition goes with the cue
+_PREP_VERBS = {
+    "about of on": "talk joke brag boast worry complain comment testify ask wonder",
+    "to": "refer point allude",
+    "against at for": "rail lash warn vote argue advocate",
+    "with": "side",
+    "for": "call push plead apologize",
+    "at": "balk",
+    "from": "distance",
+    "on": "focus weigh",
+}
+PREP_VERBS = {
+    form: frozenset(preps.split())
+    for preps, lemmas in _PREP_VERBS.items()
+    for lemma in lemmas.split()
+    for form in forms(lemma)
+}
+CONTENT_PREPS = frozenset({"about", "of", "to", "for", "against", "on", "at", "with", "from"})
 # verbs whose object is an addressee, never the content (`told reporters that ...`)
 ADDRESSEE_VERBS = _expand("tell inform remind assure reassure convince persuade warn advise")
 # verbs whose object names what is reported (`blamed the invasion on Biden`): the object
@@ -85,19 +111,27 @@ ADDRESSEE_VERBS = _expand("tell inform remind assure reassure convince persuade 
 OBJECT_VERBS = _expand(
     """
     blame accuse criticize praise attack slam blast defend endorse support back oppose
-    reject dismiss question challenge condemn denounce propose recommend demand request
+    reject dismiss question condemn denounce propose recommend demand
     want seek cite describe characterize label brand announce report reveal disclose
     predict promise pledge deny confirm acknowledge admit mention urge call show find
-    say
+    say express offer discuss name echo mock list deem favor nominate voice sound
+    highlight tout approve prefer advocate decry portray attribute
+    champion thank assail applaud document retweet detail lambaste
+    consider rebuke reference unveil liken forecast regard outline congratulate bemoan
+    articulate justify rebut recount issue point lay single brush
     """
 )
-OBJECT_PREPS = frozenset({"of", "for", "on", "as", "over", "to", "with", "from"})
+OBJECT_PREPS = frozenset({"of", "for", "on", "as", "over", "to", "with", "from", "by", "about", "against"})
 # verbs that are attributions only when they have a clause after them (`found that ...`)
 CLAUSE_ONLY_VERBS = _expand("find know see feel understand realize recognize hear")
 # verbs that report without a source when passive (`it was reported that`, `is expected to`)
 PASSIVE_HEDGES = _expand(
-    "report expect believe think say rumor rumour allege claim understand consider suppose"
+    "report expect believe think say rumor rumour allege claim understand consider suppose ask"
 )
+# verbs whose content may be an indirect question (`asked if ...`)
+QUESTION_VERBS = _expand("ask wonder question")
+# verbs of seeing that attribute a view only as `see X as Y`
+AS_VERBS = _expand("see view regard")
 # raising verbs: the subject and infinitive are a hedged content with no source
 RAISING_VERBS = _expand("seem appear")
 
@@ -112,13 +146,36 @@ CUE_NOUNS = frozenset(
     intention intentions plan plans decision desire wish threat threats announcement
     assurance assurances admission notion idea position proposal insinuation remark
     remarks comment comments testimony conclusion finding findings estimate estimates
+    willingness refusal unwillingness reluctance inability evidence case agreement
+    responsibility confidence narrative sense commitment intent demand demands call
+    calls insistence
+    """.split()
+)
+
+# nouns whose prepositional object is the content (`criticism of X`, `support for X`)
+PREP_NOUNS = frozenset(
+    """
+    criticism criticisms praise complaints complaint doubts doubt mention calls call
+    support opposition endorsement questions concerns critique hints assumption
+    disdain contempt admiration attacks opponent opponents defender
+    defenders critic critics allegations claims hopes thoughts comment comments
+    theory
+    """.split()
+)
+
+# adjectives that attribute a stance to the subject (`critical of X`, `confident that ...`)
+CUE_ADJECTIVES = frozenset(
+    """
+    critical supportive skeptical sceptical wary worried concerned confident optimistic
+    pessimistic certain convinced hopeful adamant aware proud angry upset furious
+    frustrated vague coy passionate enthusiastic unhappy happy clear adamant doubtful
+    fearful insistent dismissive
     """.split()
 )
 
 # adverbs that attribute without naming a source
 HEDGE_ADVERBS = frozenset(
-    "reportedly allegedly purportedly supposedly apparently ostensibly seemingly "
-    "presumably rumoredly".split()
+    "reportedly allegedly purportedly reputedly".split()
 )
 
 # head nouns of sources that name nobody: anonymous sources

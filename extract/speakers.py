@@ -241,13 +241,14 @@ class Resolver:
 
     def _index(self) -> None:
         by_key: dict[str, list[_Entity]] = {}
+        text = self.doc.text  # Doc.text joins every token: read it once, not per name
         for ent in _name_spans(self.doc):
             toks = _strip_name_tokens(list(ent))
             if not toks:
                 continue
             words = [t.text for t in toks]
             # the name as printed, so `Holtz-Eakin` keeps its hyphen
-            self._printed[tuple(words)] = self.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1])]
+            self._printed[tuple(words)] = text[toks[0].idx : toks[-1].idx + len(toks[-1])]
             titles = self._titles_before(ent)
             entity = self._attach(by_key, ent, words)
             if entity is None:
@@ -488,7 +489,8 @@ def _mention_span(tok: Token) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat") or (child.dep_ == "prep" and child.lower_ == "for"):
             end = max(end, child.right_edge.i)
     s, e = doc[start].idx, doc[end].idx + len(doc[end].text)
-    while s < e and doc.text[s] in _MARK_CHARS:
+    words = doc[start : end + 1].text  # Doc.text joins every token: read the span only
+    while s < e and words[s - doc[start].idx] in _MARK_CHARS:
         s += 1  # a closing mark glued to the name
     return s, e
 
@@ -628,11 +630,12 @@ def _source_from_cue(
             return None
         subj = max(left, key=lambda t: t.i)
     s, e = _mention_span(subj)
-    doc = cue.doc
+    around = cue.doc.char_span(s, e, alignment_mode="expand")  # cheaper than Doc.text
+    mention = around.text[s - around.start_char : e - around.start_char]
     return Source(
-        mention=doc.text[s:e],
+        mention=mention,
         span=(s, e),
-        name=resolver.name_for(s, e) or _plain_name(doc.text[s:e]),
+        name=resolver.name_for(s, e) or _plain_name(mention),
         cue=cue.text,
         cue_span=(cue.idx, cue.idx + len(cue.text)),
     )

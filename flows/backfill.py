@@ -19,12 +19,12 @@ from extract.daterange import in_range
 from extract.errors import DatedFormatError
 from extract.records import Article, article_from_dated
 from flows import progress
-from flows.extractors import extractor_versions, find_quotes, needing_extraction, quotes_version
+from flows.extractors import extractor_versions, find_attributions, needing_extraction
 from flows.settings import ConfigError, Settings
 from flows.summary import RunSummary
 from flows.warc_source import is_warc, read_warc
 from warehouse import Warehouse
-from warehouse.derived import replace_quotes
+from warehouse.derived import store_attributions
 from warehouse.load import load_articles, loaded_offsets, unique_articles
 from warehouse.runs import RunError, finish_run, record_errors, start_run
 
@@ -73,13 +73,14 @@ def load(
     run_id: str,
     articles: Sequence[Article],
     errors: Sequence[RunError],
-    quotes: dict[str, list],
+    found: dict[str, tuple[list, list]],
 ) -> tuple[int, int, int]:
-    """Load a batch of articles with their quotes, and its errors, in one transaction."""
+    """Load a batch of articles with their quotes and claims, and its errors, in one
+    transaction."""
     warehouse.con.begin()
     try:
         counts = load_articles(warehouse, articles, run_id)
-        replace_quotes(warehouse, quotes, quotes_version(), run_id)
+        store_attributions(warehouse, found, extractor_versions(), run_id)
         record_errors(warehouse, run_id, errors)
         warehouse.con.commit()
     except BaseException:
@@ -108,8 +109,8 @@ def backfill_flow(
                 kept = [a for a in articles if in_range(a.published_date, since, until)]
                 totals["skipped"] += len(articles) - len(kept)
                 kept = unique_articles(kept)
-                quotes = find_quotes(needing_extraction(warehouse, kept))
-                new, updated, unchanged = load(warehouse, run_id, kept, errors, quotes)
+                found = find_attributions(needing_extraction(warehouse, kept))
+                new, updated, unchanged = load(warehouse, run_id, kept, errors, found)
                 totals["new"] += new
                 totals["updated"] += updated
                 totals["unchanged"] += unchanged

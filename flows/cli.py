@@ -193,7 +193,7 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
 
 
 @cli.command()
-@click.option("--what", type=click.Choice(["article", "quotes", "all"]), default="all",
+@click.option("--what", type=click.Choice(["article", "quotes", "claims", "all"]), default="all",
               show_default=True, help="Which extractors to run again.")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
@@ -205,10 +205,10 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
     """Run newer extractors over stored articles, without the network.
 
     'article' extracts the text again from the archived pages of articles an older article
-    extractor made; 'quotes' re-runs the quote extractor where an older version ran. Rows of
-    each article are swapped in one transaction; nothing else is touched.
+    extractor made; 'quotes' and 'claims' re-run those extractors where an older version ran.
+    Rows of each article are swapped in one transaction; nothing else is touched.
 
-    Example: newsetl reprocess --what quotes --since 2024-06
+    Example: newsetl reprocess --what claims --since 2024-06
     """
     from extract.daterange import parse_date_range
 
@@ -330,7 +330,8 @@ def feeds(db: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per file (one per line for several files).")
 def extract(files: tuple[str, ...], as_json: bool) -> None:
-    """Print the quotes of dated files, with speakers; the warehouse is not touched.
+    """Print the quotes and claims of dated files, with speakers and sources; the warehouse
+    is not touched.
 
     Offsets are character offsets into the file content as read: text[start:end] is the
     quoted words.
@@ -339,8 +340,8 @@ def extract(files: tuple[str, ...], as_json: bool) -> None:
     """
     import json
 
+    from extract.attributions import extract_attributions_many
     from extract.dated import parse_dated, read_dated_content
-    from extract.quotes import extract_quotes_many
 
     contents = []
     for file in files:
@@ -349,9 +350,10 @@ def extract(files: tuple[str, ...], as_json: bool) -> None:
         content = read_dated_content(file)
         parse_dated(content, file)
         contents.append(content)
-    found = extract_quotes_many(contents)
-    for file, quotes in zip(files, found, strict=True):
-        result = {"file": file, "quotes": [q.to_dict() for q in quotes], "claims": []}
+    found = extract_attributions_many(contents)
+    for file, (quotes, claims) in zip(files, found, strict=True):
+        result = {"file": file, "quotes": [q.to_dict() for q in quotes],
+                  "claims": [c.to_dict() for c in claims]}
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=None if len(files) > 1 else 2))
             continue
@@ -361,6 +363,16 @@ def extract(files: tuple[str, ...], as_json: bool) -> None:
             mention = f" [{quote.speaker_mention}]" if quote.speaker_mention and \
                 quote.speaker_mention != quote.speaker else ""
             click.echo(f"  {who}{mention} {quote.cue or ''}: \"{quote.text}\"".replace(" :", ":"))
+        click.echo(f"{file}: {len(claims)} claim{'s' if len(claims) != 1 else ''}")
+        for claim in claims:
+            who = claim.source or f"({claim.source_type})"
+            mention = f" [{claim.source_mention}]" if claim.source_mention and \
+                claim.source_mention != claim.source else ""
+            extra = "".join([f" hedge={claim.hedge}" if claim.hedge else "",
+                             " negated" if claim.negated else "",
+                             f" inside claim {claim.parent + 1}" if claim.parent is not None
+                             else ""])
+            click.echo(f"  {who}{mention} {claim.cue or ''}{extra}: {claim.content}")
 
 
 @contextmanager

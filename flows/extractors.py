@@ -1,4 +1,4 @@
-"""The extractors that run over article texts (quotes; claims later), as batch tasks."""
+"""The extractors that run over article texts (quotes and claims), as batch tasks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from flows import progress
 from warehouse import Warehouse
 from warehouse.load import classify
 
+Found = dict[str, tuple[list[Any], list[Any]]]
+"""article id -> (quotes, claims)"""
+
 
 def needing_extraction(warehouse: Warehouse, articles: Sequence[Article]) -> list[Article]:
     """The articles whose text is new or changed: only those are extracted again."""
@@ -20,28 +23,22 @@ def needing_extraction(warehouse: Warehouse, articles: Sequence[Article]) -> lis
     return [a for a in articles if kinds.get(a.article_id) != "unchanged"]
 
 
-@task(name="extract-quotes", cache_policy=NO_CACHE)
-def find_quotes(articles: Sequence[Article]) -> dict[str, list[Any]]:
-    """Quotes with speakers for a batch of articles, parsed together (article id -> quotes)."""
+@task(name="extract-attributions", cache_policy=NO_CACHE)
+def find_attributions(articles: Sequence[Article]) -> Found:
+    """Quotes and claims of a batch of articles, each parsed once."""
     if not articles:
         return {}
     # spaCy loads on first use only: runs with nothing new never pay for it
-    from extract.quotes import extract_quotes_many
+    from extract.attributions import extract_attributions_many
 
-    found = extract_quotes_many([a.content for a in articles])
+    found = extract_attributions_many([a.content for a in articles])
     progress.report("quotes", len(articles))
-    return {a.article_id: quotes for a, quotes in zip(articles, found, strict=True)}
-
-
-def quotes_version() -> str:
-    """The version of the quote extractor, as stored with each quote."""
-    from extract.quotes import QUOTES_VERSION
-
-    return QUOTES_VERSION
+    return {a.article_id: pair for a, pair in zip(articles, found, strict=True)}
 
 
 def extractor_versions() -> dict[str, str]:
-    """Every extractor's version, as a run records them."""
+    """Every extractor's version, as a run records them and rows carry them."""
     from extract.article import EXTRACTOR_VERSION
+    from extract.attributions import VERSIONS
 
-    return {"article": EXTRACTOR_VERSION, "quotes": quotes_version()}
+    return {"article": EXTRACTOR_VERSION, **VERSIONS}

@@ -26,19 +26,14 @@ from flows import progress
 from flows.archive import Archive
 from flows.config import FeedSpec
 from flows.corpus import Corpus
-from flows.extractors import (
-    extractor_versions,
-    find_quotes,
-    needing_extraction,
-    quotes_version,
-)
+from flows.extractors import extractor_versions, find_attributions, needing_extraction
 from flows.feed_health import freshness, status_of
 from flows.fetch import Fetched, Fetcher, FetchError, Validators
 from flows.settings import Settings
 from flows.ssrf import Guard
 from flows.summary import RunSummary
 from warehouse import Warehouse
-from warehouse.derived import replace_quotes
+from warehouse.derived import store_attributions
 from warehouse.load import (
     FeedLink,
     FeedRow,
@@ -239,15 +234,15 @@ def load(
     links: Sequence[FeedLink],
     feeds: Sequence[FeedRow],
     errors: Sequence[RunError],
-    quotes: dict[str, list],
+    found: dict[str, tuple[list, list]],
 ) -> tuple[int, int, int]:
-    """Write the corpus files, then load articles with their quotes, links, feeds and errors
-    in one transaction."""
+    """Write the corpus files, then load articles with their quotes and claims, links, feeds
+    and errors in one transaction."""
     names = corpus.write(articles)
     warehouse.con.begin()
     try:
         counts = load_articles(warehouse, articles, run_id, names)
-        replace_quotes(warehouse, quotes, quotes_version(), run_id)
+        store_attributions(warehouse, found, extractor_versions(), run_id)
         load_feed_links(warehouse, links, run_id)
         load_feeds(warehouse, feeds, run_id)
         record_errors(warehouse, run_id, errors)
@@ -313,14 +308,14 @@ def _ingest(
     articles = unique_articles(articles)
     changed = needing_extraction(warehouse, articles)
     progress.report("quotes", 0, len(changed))
-    quotes: dict[str, list] = {}
-    for found in find_quotes.map(list(_chunks(changed, settings.chunk_size))):
-        quotes.update(found.result())
+    found: dict[str, tuple[list, list]] = {}
+    for batch in find_attributions.map(list(_chunks(changed, settings.chunk_size))):
+        found.update(batch.result())
     errors = [e for o in outcomes if o.error for e in [o.error]]
     errors += [e for _, errs in fetched for e in errs] + [e for _, errs in extracted for e in errs]
     new, updated, unchanged = load(
         warehouse, Corpus(settings.corpus), run_id, articles, links + plan.known_links,
-        [_feed_row(o, known_states.get(o.spec.url), settings) for o in outcomes], errors, quotes,
+        [_feed_row(o, known_states.get(o.spec.url), settings) for o in outcomes], errors, found,
     )
     unchanged += len(plan.unchanged_ids - {a.article_id for a in articles})
     feeds_failed = sum(1 for o in outcomes if o.error)

@@ -1,8 +1,8 @@
 """The reprocess flow: run newer extractors over what is stored, without the network.
 
 ``article`` re-extracts the text of archived pages whose article extractor is older than the
-current one; ``quotes`` re-runs the quote extractor over articles it has not reached at its
-current version. Each chunk swaps its rows in one transaction.
+current one; ``quotes`` and ``claims`` re-run those extractors over articles they have not
+reached at their current versions. Each chunk swaps its rows in one transaction.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from extract.records import Article, article_from_page
 from extract.warc import WarcError, read_record
 from flows import progress
 from flows.corpus import Corpus
-from flows.extractors import extractor_versions, find_quotes, quotes_version
+from flows.extractors import extractor_versions, find_attributions
 from flows.settings import Settings
 from flows.summary import ReprocessSummary
 from warehouse import Warehouse
-from warehouse.derived import replace_quotes, stale_articles
+from warehouse.derived import stale_articles, store_attributions
 from warehouse.load import load_articles, read_articles, stale_pages
 from warehouse.runs import RunError, finish_run, record_errors, start_run
 
-WHAT = ("article", "quotes", "all")
+WHAT = ("article", "quotes", "claims", "all")
 
 
 @task(name="reextract-pages", cache_policy=NO_CACHE)
@@ -70,15 +70,18 @@ def reprocess_flow(settings: Settings, what: str = "all", since: dt.date | None 
     since_s = since.isoformat() if since else None
     until_s = until.isoformat() if until else None
     counts = {"articles_checked": 0, "articles_changed": 0, "articles_unarchived": 0,
-              "quotes_articles": 0, "quotes_written": 0, "errors": 0}
+              "quotes_articles": 0, "quotes_written": 0, "claims_articles": 0,
+              "claims_written": 0, "errors": 0}
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
         run_id = start_run(warehouse, "reprocess", {"what": what, "since": since_s,
                                                    "until": until_s, "db": settings.db})
         try:
             if what in ("article", "all"):
                 _articles(warehouse, run_id, settings, since_s, until_s, counts)
-            if what in ("quotes", "all"):
-                _quotes(warehouse, run_id, settings, since_s, until_s, counts)
+            for extractor in ("quotes", "claims"):
+                if what in (extractor, "all"):
+                    _attributions(warehouse, run_id, settings, extractor, since_s, until_s,
+                                  counts)
         except BaseException as error:
             status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             finish_run(warehouse, run_id, status, counts, counts["errors"])
@@ -99,7 +102,7 @@ def _articles(warehouse: Warehouse, run_id: str, settings: Settings, since: str 
         new, errors = reextract_pages(old, Path(settings.archive))
         before = {a.article_id: a.content_hash for a in old}
         changed = [a for a in new if a.content_hash != before[a.article_id]]
-        quotes = find_quotes(changed)
+        found = find_attributions(changed)
         # a file is rewritten only for articles the corpus holds already
         names = corpus.write([a for a in changed if a.article_id in corpus.files])
         warehouse.con.begin()
@@ -108,7 +111,7 @@ def _articles(warehouse: Warehouse, run_id: str, settings: Settings, since: str 
             warehouse.con.execute(
                 "UPDATE articles SET extractor = ? WHERE article_id IN (SELECT unnest(?))",
                 [EXTRACTOR_VERSION, [a.article_id for a in new]])
-            replace_quotes(warehouse, quotes, quotes_version(), run_id)
+            store_attributions(warehouse, found, extractor_versions(), run_id)
             record_errors(warehouse, run_id, errors)
             warehouse.con.commit()
         except BaseException:
@@ -119,18 +122,21 @@ def _articles(warehouse: Warehouse, run_id: str, settings: Settings, since: str 
         counts["errors"] += len(errors)
 
 
-def _quotes(warehouse: Warehouse, run_id: str, settings: Settings, since: str | None,
-            until: str | None, counts: dict[str, int]) -> None:
-    ids = stale_articles(warehouse, "quotes", quotes_version(), since, until)
-    progress.report("quotes", 0, len(ids))
+def _attributions(warehouse: Warehouse, run_id: str, settings: Settings, extractor: str,
+                  since: str | None, until: str | None, counts: dict[str, int]) -> None:
+    """Re-run one extractor ('quotes' or 'claims') where an older version ran."""
+    versions = extractor_versions()
+    ids = stale_articles(warehouse, extractor, versions[extractor], since, until)
+    progress.report(extractor, 0, len(ids))
     for start in range(0, len(ids), max(settings.chunk_size, 1)):
         articles = read_articles(warehouse, ids[start:start + settings.chunk_size])
-        quotes = find_quotes(articles)
+        found = find_attributions(articles)
         warehouse.con.begin()
         try:
-            counts["quotes_written"] += replace_quotes(warehouse, quotes, quotes_version(), run_id)
+            quotes, claims = store_attributions(warehouse, found, versions, run_id, (extractor,))
             warehouse.con.commit()
         except BaseException:
             warehouse.con.rollback()
             raise
-        counts["quotes_articles"] += len(articles)
+        counts[f"{extractor}_articles"] += len(articles)
+        counts[f"{extractor}_written"] += quotes + claims

@@ -62,6 +62,8 @@ class ReprocessSummary:
     articles_unarchived: int
     quotes_articles: int
     quotes_written: int
+    claims_articles: int
+    claims_written: int
     errors: int
 
     def render(self) -> str:
@@ -74,6 +76,9 @@ class ReprocessSummary:
         if self.what in ("quotes", "all"):
             lines.append(f"  quotes:   {self.quotes_articles} articles re-extracted, "
                          f"{self.quotes_written} quotes written")
+        if self.what in ("claims", "all"):
+            lines.append(f"  claims:   {self.claims_articles} articles re-extracted, "
+                         f"{self.claims_written} claims written")
         if self.errors:
             lines.append(f"  errors:   {self.errors} recorded in run_errors")
         return "\n".join(lines)

@@ -20,7 +20,7 @@ from flows import progress
 from flows.archive import Archive
 from flows.config import FeedSpec
 from flows.corpus import Corpus
-from flows.extractors import extractor_versions, find_quotes, needing_extraction
+from flows.extractors import extractor_versions, find_attributions, needing_extraction
 from flows.fetch import Fetcher, FetchError
 from flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
 from flows.settings import ConfigError, Settings
@@ -166,9 +166,9 @@ def _chunk(
     articles, _ = normalise_articles(extracted)
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)
-    quotes = find_quotes(needing_extraction(warehouse, kept))
+    found = find_attributions(needing_extraction(warehouse, kept))
     chunk_errors = errors + fetch_errors + extract_errors
-    new, updated, unchanged = load(warehouse, corpus, run_id, kept, [], [], chunk_errors, quotes)
+    new, updated, unchanged = load(warehouse, corpus, run_id, kept, [], [], chunk_errors, found)
     totals["new"] += new
     totals["updated"] += updated
     totals["unchanged"] += unchanged

@@ -91,7 +91,13 @@ def test_extract_prints_quotes_as_json_with_offsets_into_the_file(
     result = json.loads(capsys.readouterr().out)
     content = SEED.read_text(encoding="utf-8")
     assert result["file"] == str(SEED)
-    assert result["claims"] == []
+    assert {c["source"] for c in result["claims"]} >= {"Donald Trump", "Volodymyr Zelenskyy",
+                                                       "Politico"}
+    for claim in result["claims"]:
+        assert set(claim) == {"content", "spans", "source", "source_mention", "source_span",
+                              "source_type", "cue", "cue_span", "hedge", "negated", "parent"}
+        assert " ".join(content[s:e] for s, e in claim["spans"]).split() == \
+            claim["content"].split()
     assert [q["speaker"] for q in result["quotes"]] == [
         "Volodymyr Zelenskyy", "Volodymyr Zelenskyy", "Donald Trump", "Donald Trump"]
     for quote in result["quotes"]:
@@ -124,3 +130,23 @@ def test_extract_refuses_a_file_that_breaks_the_format(
     assert capsys.readouterr().err == (
         f"Error: {bad}:1: does not start with ' date YYYY-MM-DD ' followed by the first "
         "paragraph (it starts with 'no date line\\n\\n')\n")
+
+
+def test_backfilled_articles_have_their_claims_and_sources(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    summary = backfill_flow([str(SEED)], Settings(db=str(db)))
+
+    claims = query(db, "SELECT seq, source, source_type, cue, hedge, parent_seq, run_id,"
+                       " extractor_version FROM claims ORDER BY seq")
+    assert {c[6] for c in claims} == {summary.run_id}
+    assert {c[7] for c in claims} == {"claims-1"}
+    by_cue = {(c[1], c[3]) for c in claims}
+    assert {("Donald Trump", "blamed"), ("Donald Trump", "claimed"), ("Politico", "reported"),
+            ("Volodymyr Zelenskyy", "said")} <= by_cue
+    hedged = [c for c in claims if c[4] == "reportedly"]
+    assert [(c[1], c[2]) for c in hedged] == [(None, "none")]
+    nested = [c for c in claims if c[5] is not None]
+    assert [(c[1], c[5]) for c in nested] == [
+        ("two administration sources", [c[0] for c in claims if c[1] == "Politico"][0])]
+    assert ("Donald Trump", "person", 3) in query(
+        db, "SELECT source, source_type, claims FROM sources")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import extract.quotes
 import flows.reprocess
 from flows.config import load_config
 from flows.ingest import run_ingest
@@ -42,7 +41,9 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
     ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles, quotes = rows(ingested.db, ARTICLES), rows(ingested.db, QUOTES)
-    monkeypatch.setattr(extract.quotes, "QUOTES_VERSION", "quotes-test-bump")
+    import extract.attributions
+
+    monkeypatch.setitem(extract.attributions.VERSIONS, "quotes", "quotes-test-bump")
 
     summary = reprocess_flow(ingested, "quotes")
 
@@ -51,8 +52,9 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
     assert rows(ingested.db, QUOTES) == quotes
     assert rows(ingested.db, "SELECT DISTINCT extractor_version, run_id FROM quotes") == [
         ("quotes-test-bump", summary.run_id)]
-    assert rows(ingested.db, "SELECT DISTINCT version FROM article_extractions") == [
-        ("quotes-test-bump",)]
+    assert rows(ingested.db, "SELECT DISTINCT extractor, version FROM article_extractions"
+                             " ORDER BY 1") == [("claims", "claims-1"),
+                                                ("quotes", "quotes-test-bump")]
     # a second reprocess finds everything at the current version
     assert reprocess_flow(ingested, "quotes").quotes_articles == 0
 
@@ -103,3 +105,21 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
         assert text.count("\n\n") == 2
         assert (tmp_path / "corpus" / file).read_text(encoding="utf-8") == text
     assert rows(ingested.db, "SELECT DISTINCT run_id FROM quotes") in ([(summary.run_id,)], [])
+
+
+def test_a_claims_version_bump_rewrites_the_claims_and_leaves_the_quotes(
+    ingested, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extract.attributions
+
+    quotes = rows(ingested.db, "SELECT quote_id, run_id FROM quotes ORDER BY quote_id")
+    claims = rows(ingested.db, "SELECT claim_id, content FROM claims ORDER BY claim_id")
+    monkeypatch.setitem(extract.attributions.VERSIONS, "claims", "claims-test-bump")
+
+    summary = reprocess_flow(ingested, "claims")
+
+    assert (summary.claims_articles, summary.claims_written) == (10, len(claims))
+    assert rows(ingested.db, "SELECT quote_id, run_id FROM quotes ORDER BY quote_id") == quotes
+    assert rows(ingested.db, "SELECT claim_id, content FROM claims ORDER BY claim_id") == claims
+    assert rows(ingested.db, "SELECT DISTINCT extractor_version, run_id FROM claims") == [
+        ("claims-test-bump", summary.run_id)]

@@ -78,6 +78,94 @@ def replace_quotes(
     return len(rows)
 
 
+_CLAIM_SCHEMA = pa.schema([
+    ("claim_id", pa.string()),
+    ("article_id", pa.string()),
+    ("seq", pa.int32()),
+    ("content", pa.string()),
+    ("spans", pa.list_(_SPAN)),
+    ("source", pa.string()),
+    ("source_mention", pa.string()),
+    ("source_span", _SPAN),
+    ("source_type", pa.string()),
+    ("cue", pa.string()),
+    ("cue_span", _SPAN),
+    ("hedge", pa.string()),
+    ("negated", pa.bool_()),
+    ("parent_seq", pa.int32()),
+    ("extractor", pa.string()),
+    ("extractor_version", pa.string()),
+    ("run_id", pa.string()),
+])
+
+
+def replace_claims(
+    warehouse: Warehouse,
+    claims: Mapping[str, Sequence[Any]],
+    version: str,
+    run_id: str,
+) -> int:
+    """Replace the claims of every article in ``claims`` (article id -> Claim records),
+    inside the caller's transaction. Returns the number of claims written."""
+    if not claims:
+        return 0
+    rows = []
+    for article_id, found in claims.items():
+        for seq, claim in enumerate(found, start=1):
+            rows.append({
+                "claim_id": span_id(article_id, "claim", claim.spans),
+                "article_id": article_id,
+                "seq": seq,
+                "content": claim.content,
+                "spans": [list(s) for s in claim.spans],
+                "source": claim.source,
+                "source_mention": claim.source_mention,
+                "source_span": list(claim.source_span) if claim.source_span else None,
+                "source_type": claim.source_type,
+                "cue": claim.cue,
+                "cue_span": list(claim.cue_span) if claim.cue_span else None,
+                "hedge": claim.hedge,
+                "negated": bool(claim.negated),
+                "parent_seq": claim.parent + 1 if claim.parent is not None else None,
+                "extractor": "claims",
+                "extractor_version": version,
+                "run_id": run_id,
+            })
+    ids = pa.table({"article_id": list(claims), "found": [len(f) for f in claims.values()]})
+    table = pa.Table.from_pylist(rows, schema=_CLAIM_SCHEMA)
+    con = warehouse.con
+    con.register("staged_claim_articles", ids)
+    con.register("staged_claims", table)
+    try:
+        con.execute("DELETE FROM claims WHERE article_id IN "
+                    "(SELECT article_id FROM staged_claim_articles)")
+        con.execute("INSERT INTO claims SELECT * FROM staged_claims")
+        _record_extraction(warehouse, "staged_claim_articles", "claims", version, run_id)
+    finally:
+        con.unregister("staged_claim_articles")
+        con.unregister("staged_claims")
+    return len(rows)
+
+
+def store_attributions(
+    warehouse: Warehouse,
+    found: Mapping[str, tuple[Sequence[Any], Sequence[Any]]],
+    versions: Mapping[str, str],
+    run_id: str,
+    what: tuple[str, ...] = ("quotes", "claims"),
+) -> tuple[int, int]:
+    """Replace the quotes and claims of the articles in ``found`` (id -> (quotes, claims)),
+    inside the caller's transaction; ``what`` limits it to one of them."""
+    quotes = claims = 0
+    if "quotes" in what:
+        quotes = replace_quotes(warehouse, {k: v[0] for k, v in found.items()},
+                                versions["quotes"], run_id)
+    if "claims" in what:
+        claims = replace_claims(warehouse, {k: v[1] for k, v in found.items()},
+                                versions["claims"], run_id)
+    return quotes, claims
+
+
 def _record_extraction(warehouse: Warehouse, staged: str, extractor: str, version: str,
                        run_id: str) -> None:
     """Note that ``extractor`` at ``version`` ran over the staged articles."""
