@@ -132,3 +132,18 @@ def test_read_only_queries_cannot_write(tmp_path: Path) -> None:
         with pytest.raises(WarehouseError) as raised:
             warehouse.query("DELETE FROM articles")
     assert "read-only" in str(raised.value)
+
+
+def test_a_schema_history_from_another_newsetl_is_refused(tmp_path: Path) -> None:
+    from warehouse.migrations import MigrationMismatch
+
+    path = tmp_path / "news.duckdb"
+    Warehouse.open(path).close()
+    with Warehouse.open(path) as warehouse:
+        warehouse.con.execute("UPDATE schema_migrations SET name = 'other' WHERE version = 2")
+    with pytest.raises(MigrationMismatch) as raised:
+        Warehouse.open(path)
+    assert str(raised.value) == (
+        "schema version 2 of this warehouse is 'other', but this newsetl's is 'quotes': the "
+        "file was made by another newsetl; use the newsetl that made it, or start a new "
+        "warehouse with --db")

@@ -8,6 +8,8 @@ from importlib import resources
 
 import duckdb
 
+from extract.errors import NewsetlError
+
 _FILE = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
@@ -30,18 +32,29 @@ def all_migrations() -> list[Migration]:
     return sorted(found, key=lambda m: m.version)
 
 
-def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
-    """The versions already applied to this database (none for a new file)."""
+class MigrationMismatch(NewsetlError):
+    """The database's schema history is not this newsetl's."""
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """The versions already applied to this database, with their names (none for a new file)."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
-    return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    return dict(con.execute("SELECT version, name FROM schema_migrations").fetchall())
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Migrations not yet applied."""
+    """Migrations not yet applied; a version applied under another name is an error."""
     done = applied_versions(con)
+    for migration in all_migrations():
+        name = done.get(migration.version)
+        if name is not None and name != migration.name:
+            raise MigrationMismatch(
+                f"schema version {migration.version} of this warehouse is {name!r}, but this "
+                f"newsetl's is {migration.name!r}: the file was made by another newsetl; "
+                "use the newsetl that made it, or start a new warehouse with --db")
     return [m for m in all_migrations() if m.version not in done]
 
 
