@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         "ingest_new": first.articles_new,
         "ingest_s": round(first_s, 2),
         "ingest_articles_per_s": round(first.articles_new / first_s, 1),
-        "reingest_unchanged": second.articles_unchanged,
+        "reingest_new": second.articles_new,
+        "reingest_feeds_not_modified": second.feeds_not_modified,
         "reingest_s": round(second_s, 2),
         "archive_bytes": archive_bytes,
         "archive_bytes_per_article": round(archive_bytes / first.articles_new),
@@ -158,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         width = max(map(len, result))
         for key, value in result.items():
             print(f"{key:<{width}}  {value}")
-    ok = first.articles_new == args.articles and second.articles_unchanged == args.articles
+    ok = first.articles_new == args.articles and second.articles_new == 0
+    ok = ok and second.feeds_not_modified == args.feeds
     ok = ok and from_warc.articles_new == args.articles
     return 0 if ok and back.articles_new == args.articles else 1
 
