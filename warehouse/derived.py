@@ -61,20 +61,8 @@ def replace_quotes(
                 "extractor_version": version,
                 "run_id": run_id,
             })
-    ids = pa.table({"article_id": list(quotes),
-                    "found": [len(found) for found in quotes.values()]})
-    table = pa.Table.from_pylist(rows, schema=_QUOTE_SCHEMA)
-    con = warehouse.con
-    con.register("staged_quote_articles", ids)
-    con.register("staged_quotes", table)
-    try:
-        con.execute("DELETE FROM quotes WHERE article_id IN "
-                    "(SELECT article_id FROM staged_quote_articles)")
-        con.execute("INSERT INTO quotes SELECT * FROM staged_quotes")
-        _record_extraction(warehouse, "staged_quote_articles", "quotes", version, run_id)
-    finally:
-        con.unregister("staged_quote_articles")
-        con.unregister("staged_quotes")
+    _swap(warehouse, "quotes", quotes, pa.Table.from_pylist(rows, schema=_QUOTE_SCHEMA),
+          version, run_id)
     return len(rows)
 
 
@@ -131,19 +119,8 @@ def replace_claims(
                 "extractor_version": version,
                 "run_id": run_id,
             })
-    ids = pa.table({"article_id": list(claims), "found": [len(f) for f in claims.values()]})
-    table = pa.Table.from_pylist(rows, schema=_CLAIM_SCHEMA)
-    con = warehouse.con
-    con.register("staged_claim_articles", ids)
-    con.register("staged_claims", table)
-    try:
-        con.execute("DELETE FROM claims WHERE article_id IN "
-                    "(SELECT article_id FROM staged_claim_articles)")
-        con.execute("INSERT INTO claims SELECT * FROM staged_claims")
-        _record_extraction(warehouse, "staged_claim_articles", "claims", version, run_id)
-    finally:
-        con.unregister("staged_claim_articles")
-        con.unregister("staged_claims")
+    _swap(warehouse, "claims", claims, pa.Table.from_pylist(rows, schema=_CLAIM_SCHEMA),
+          version, run_id)
     return len(rows)
 
 
@@ -164,6 +141,24 @@ def store_attributions(
         claims = replace_claims(warehouse, {k: v[1] for k, v in found.items()},
                                 versions["claims"], run_id)
     return quotes, claims
+
+
+def _swap(warehouse: Warehouse, table: str, found: Mapping[str, Sequence[Any]],
+          rows: pa.Table, version: str, run_id: str) -> None:
+    """Delete the rows of ``table`` (quotes, claims) of the articles in ``found``, insert
+    ``rows`` in their place, and note which version ran over each article."""
+    ids = pa.table({"article_id": list(found), "found": [len(f) for f in found.values()]})
+    con = warehouse.con
+    con.register("staged_derived_articles", ids)
+    con.register("staged_derived", rows)
+    try:
+        con.execute(f"DELETE FROM {table} WHERE article_id IN "
+                    "(SELECT article_id FROM staged_derived_articles)")
+        con.execute(f"INSERT INTO {table} SELECT * FROM staged_derived")
+        _record_extraction(warehouse, "staged_derived_articles", table, version, run_id)
+    finally:
+        con.unregister("staged_derived_articles")
+        con.unregister("staged_derived")
 
 
 def _record_extraction(warehouse: Warehouse, staged: str, extractor: str, version: str,
