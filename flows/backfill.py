@@ -21,12 +21,12 @@ from extract.records import Article, article_from_dated
 from flows import progress
 from flows.extractors import extractor_versions, find_attributions, needing_extraction
 from flows.settings import ConfigError, Settings
-from flows.summary import RunSummary
+from flows.summary import RunSummary, backfill_summary
 from flows.warc_source import is_warc, read_warc
 from warehouse import Warehouse
 from warehouse.derived import store_attributions
 from warehouse.load import load_articles, loaded_offsets, unique_articles
-from warehouse.runs import RunError, finish_run, record_errors, start_run
+from warehouse.runs import RunError, finish_run, record_errors, recorded_run
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -100,10 +100,9 @@ def backfill_flow(
     started = time.monotonic()
     files = find_files(paths)
     params = {"paths": paths, "db": settings.db, "since": since, "until": until}
+    totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
-        run_id = start_run(warehouse, "backfill", params)
-        totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
-        try:
+        with recorded_run(warehouse, "backfill", params, totals) as run_id:
             progress.report("files", 0, len(files))
             for articles, errors in _batches(warehouse, files, settings):
                 kept = [a for a in articles if in_range(a.published_date, since, until)]
@@ -115,19 +114,7 @@ def backfill_flow(
                 totals["updated"] += updated
                 totals["unchanged"] += unchanged
                 totals["failed"] += len(errors)
-        except KeyboardInterrupt:
-            finish_run(warehouse, run_id, "interrupted", totals, totals["failed"])
-            raise
-        except BaseException:
-            finish_run(warehouse, run_id, "failed", totals, totals["failed"])
-            raise
-        summary = RunSummary(
-            run_id=run_id, flow="backfill", status="completed", feeds_ok=0, feeds_failed=0,
-            articles_new=totals["new"], articles_updated=totals["updated"],
-            articles_unchanged=totals["unchanged"], articles_failed=0,
-            files_failed=totals["failed"], errors=totals["failed"],
-            seconds=time.monotonic() - started, articles_skipped=totals["skipped"],
-        )
+        summary = backfill_summary(run_id, totals, time.monotonic() - started, True)
         finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
                    extractor_versions())
         return summary

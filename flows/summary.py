@@ -82,3 +82,17 @@ class ReprocessSummary:
         if self.errors:
             lines.append(f"  errors:   {self.errors} recorded in run_errors")
         return "\n".join(lines)
+
+
+def backfill_summary(run_id: str, totals: dict[str, int], seconds: float,
+                     failed_are_files: bool) -> RunSummary:
+    """The summary of a backfill from its running totals (new, updated, unchanged, skipped,
+    failed); failures are files (dated files, WARCs) or articles (fetched pages)."""
+    return RunSummary(
+        run_id=run_id, flow="backfill", status="completed", feeds_ok=0, feeds_failed=0,
+        articles_new=totals["new"], articles_updated=totals["updated"],
+        articles_unchanged=totals["unchanged"],
+        articles_failed=0 if failed_are_files else totals["failed"],
+        files_failed=totals["failed"] if failed_are_files else 0,
+        errors=totals["failed"], seconds=seconds, articles_skipped=totals["skipped"],
+    )

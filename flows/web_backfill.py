@@ -25,10 +25,10 @@ from flows.fetch import Fetcher, FetchError
 from flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
 from flows.settings import ConfigError, Settings
 from flows.ssrf import Guard
-from flows.summary import RunSummary
+from flows.summary import RunSummary, backfill_summary
 from warehouse import Warehouse
 from warehouse.load import known_urls, unique_articles
-from warehouse.runs import RunError, finish_run, start_run
+from warehouse.runs import RunError, finish_run, recorded_run
 
 MAX_SITEMAP_DEPTH = 3
 """sitemap indexes nested deeper than this are not followed"""
@@ -114,41 +114,28 @@ def web_backfill_flow(
               "db": settings.db, "corpus": settings.corpus}
     totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
-        run_id = start_run(warehouse, "backfill", params)
-        try:
-            with Fetcher(settings) as fetcher, Archive(settings) as archive:
-                # URLs the user listed are trusted themselves
-                wanted = [Wanted(url, (), feeds=(FeedSpec(url),)) for url in urls]
-                if sitemaps:
-                    found, sitemap_errors = read_sitemaps(sitemaps, fetcher, archive, since, until)
-                    wanted += found
-                    errors += sitemap_errors
-                done = known_urls(warehouse)
-                todo = list({w.link: w for w in wanted if w.link not in done}.values())
-                totals["unchanged"] += len({w.link for w in wanted}) - len(todo)
-                progress.report("articles", 0, len(todo))
-                corpus = Corpus(settings.corpus)
-                size = max(settings.chunk_size, 1)
-                for start in range(0, len(todo), size):
-                    _chunk(warehouse, corpus, run_id, todo[start:start + size], fetcher, archive,
-                           errors, totals, since, until)
-                    errors = []
-                if errors:
-                    load(warehouse, corpus, run_id, [], [], [], errors, {})
-                    totals["failed"] += len(errors)
-        except KeyboardInterrupt:
-            finish_run(warehouse, run_id, "interrupted", totals, totals["failed"])
-            raise
-        except BaseException:
-            finish_run(warehouse, run_id, "failed", totals, totals["failed"])
-            raise
-        summary = RunSummary(
-            run_id=run_id, flow="backfill", status="completed", feeds_ok=0, feeds_failed=0,
-            articles_new=totals["new"], articles_updated=totals["updated"],
-            articles_unchanged=totals["unchanged"], articles_failed=totals["failed"],
-            files_failed=0, errors=totals["failed"], seconds=time.monotonic() - started,
-            articles_skipped=totals["skipped"],
-        )
+        with recorded_run(warehouse, "backfill", params, totals) as run_id, \
+                Fetcher(settings) as fetcher, Archive(settings) as archive:
+            # URLs the user listed are trusted themselves
+            wanted = [Wanted(url, (), feeds=(FeedSpec(url),)) for url in urls]
+            if sitemaps:
+                found, sitemap_errors = read_sitemaps(sitemaps, fetcher, archive, since, until)
+                wanted += found
+                errors += sitemap_errors
+            done = known_urls(warehouse)
+            todo = list({w.link: w for w in wanted if w.link not in done}.values())
+            totals["unchanged"] += len({w.link for w in wanted}) - len(todo)
+            progress.report("articles", 0, len(todo))
+            corpus = Corpus(settings.corpus)
+            size = max(settings.chunk_size, 1)
+            for start in range(0, len(todo), size):
+                _chunk(warehouse, corpus, run_id, todo[start:start + size], fetcher, archive,
+                       errors, totals, since, until)
+                errors = []
+            if errors:
+                load(warehouse, corpus, run_id, [], [], [], errors, {})
+                totals["failed"] += len(errors)
+        summary = backfill_summary(run_id, totals, time.monotonic() - started, False)
         finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
                    extractor_versions())
         return summary

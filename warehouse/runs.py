@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -59,6 +60,22 @@ def finish_run(
         [status, json.dumps(counts, default=str), error_count,
          json.dumps(extractors) if extractors else None, run_id],
     )
+
+
+@contextmanager
+def recorded_run(
+    warehouse: Warehouse, flow: str, parameters: Mapping[str, Any], counts: Mapping[str, Any]
+) -> Iterator[str]:
+    """Start a run and yield its id; if the block raises, close the run as 'interrupted'
+    (Ctrl-C) or 'failed' with the counts reached so far. The caller closes a run that
+    completes, with its final counts."""
+    run_id = start_run(warehouse, flow, parameters)
+    try:
+        yield run_id
+    except BaseException as error:
+        status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+        finish_run(warehouse, run_id, status, counts, int(counts.get("failed", 0) or 0))
+        raise
 
 
 def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError]) -> int:
