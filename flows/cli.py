@@ -49,11 +49,13 @@ def cli(ctx: click.Context, verbose: bool) -> None:
               help="A feed URL (or path) to ingest; repeat for several. Added to the config's.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @click.option("--corpus", help="Corpus folder. Default: data/corpus (NEWSETL_CORPUS).")
+@click.option("--feeds-only", is_flag=True,
+              help="Fetch and check the feeds (status, entries) without fetching articles.")
 @click.option("--refetch", is_flag=True,
               help="Fetch every entry's page again, even when the feed entry is unchanged.")
 @click.pass_context
 def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ...],
-           db: str | None, corpus: str | None, refetch: bool) -> None:
+           db: str | None, corpus: str | None, feeds_only: bool, refetch: bool) -> None:
     """Fetch feeds and their articles; write the corpus and load the warehouse.
 
     Example: newsetl ingest --config seeds/sample/feeds.toml
@@ -75,7 +77,7 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
     from flows.ingest import run_ingest
 
     with _progress_display(ctx.obj["verbose"]):
-        summary = run_ingest(feeds, settings, refetch=refetch)
+        summary = run_ingest(feeds, settings, refetch=refetch, feeds_only=feeds_only)
     click.echo(summary.render())
 
 

@@ -255,19 +255,22 @@ def load(
 
 @flow(name="ingest", validate_parameters=False, log_prints=False)
 def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False,
-                due_only: bool = False) -> RunSummary:
+                due_only: bool = False, feeds_only: bool = False) -> RunSummary:
     """Ingest the listed feeds into the warehouse and the corpus folder.
 
     ``refetch`` fetches every feed and page in full (no conditional GET, no skipping);
-    ``due_only`` (scheduled runs) leaves out feeds whose server asked for a later poll.
+    ``due_only`` (scheduled runs) leaves out feeds whose server asked for a later poll;
+    ``feeds_only`` checks the feeds (status, health, entries) without fetching articles.
     """
     started = time.monotonic()
-    params = {"feeds": [f.url for f in feeds], "refetch": refetch, "db": settings.db,
+    params = {"feeds": [f.url for f in feeds], "refetch": refetch, "feeds_only": feeds_only,
+              "db": settings.db,
               "corpus": settings.corpus}
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
         run_id = start_run(warehouse, "ingest", params)
         try:
-            summary = _ingest(warehouse, run_id, feeds, settings, refetch, started, due_only)
+            summary = _ingest(warehouse, run_id, feeds, settings, refetch, started, due_only,
+                              feeds_only)
         except KeyboardInterrupt:
             finish_run(warehouse, run_id, "interrupted", {}, 0)
             raise
@@ -287,6 +290,7 @@ def _ingest(
     refetch: bool,
     started: float,
     due_only: bool = False,
+    feeds_only: bool = False,
 ) -> RunSummary:
     known_states = feed_states(warehouse)
     states = {} if refetch else known_states
@@ -298,6 +302,8 @@ def _ingest(
         outcomes = [f.result() for f in fetch_feed.map(
             feeds, fetcher=fetcher, archive=archive, state=[states.get(f.url) for f in feeds])]
         plan = plan_articles(outcomes, known_entries(warehouse), refetch)
+        if feeds_only:
+            plan = Plan()
         progress.report("articles", 0, len(plan.wanted))
         chunks = list(_chunks(plan.wanted, settings.chunk_size))
         guard = Guard.allowing(settings.allow_hosts)
@@ -395,7 +401,9 @@ def _error(stage: str, source: str, error: NewsetlError) -> RunError:
                     message=str(error))
 
 
-def run_ingest(feeds: list[FeedSpec], settings: Settings, refetch: bool = False) -> RunSummary:
+def run_ingest(feeds: list[FeedSpec], settings: Settings, refetch: bool = False,
+               feeds_only: bool = False) -> RunSummary:
     """Run the ingest flow with the task runner sized by the settings."""
     runner = ThreadPoolTaskRunner(max_workers=max(settings.concurrency, 1))
-    return ingest_flow.with_options(task_runner=runner)(feeds, settings, refetch)
+    return ingest_flow.with_options(task_runner=runner)(feeds, settings, refetch,
+                                                         feeds_only=feeds_only)

@@ -130,3 +130,27 @@ def test_failures_in_a_row_back_off_and_pause_a_feed_for_scheduled_runs(
     assert len(httpserver.log) == requests + 1
     assert [(f, w if w is None else round(w, -1)) for f, w in waits] == [
         (1, None), (2, 120.0), (3, 240.0)]
+
+
+@pytest.mark.slow
+def test_every_feedparser_test_file_as_a_feed_gets_a_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.cli import main
+    from tests.conftest import shared_data
+
+    folder = shared_data("feedparser-tests")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in
+                   ("README.md", "LICENSE"))
+    config = tmp_path / "feeds.toml"
+    config.write_text("".join(f'[[feeds]]\nurl = "{p.as_uri()}"\n\n' for p in files))
+
+    code = main(["ingest", "--config", str(config), "--feeds-only",
+                 "--db", str(tmp_path / "news.duckdb"), "--corpus", str(tmp_path / "corpus")])
+
+    assert code == 0, capsys.readouterr()
+    statuses = dict(rows(str(tmp_path / "news.duckdb"),
+                         "SELECT last_status, count(*) FROM feeds GROUP BY 1"))
+    assert sum(statuses.values()) == len(files) > 300
+    assert set(statuses) <= {"ok", "parse_error"}
+    assert statuses["ok"] > 250
