@@ -132,6 +132,9 @@ def configure_prefect(data_dir: Path, verbose: bool) -> None:
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         # the CLI reports failures itself, in one line; -v shows Prefect's own logs
         "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "CRITICAL",
+        # the temporary server's own loggers: at exit it may report events it could not
+        # flush, which says nothing about newsetl's run
+        "PREFECT_LOGGING_SERVER_LEVEL": "WARNING" if verbose else "CRITICAL",
         "PREFECT_LOGGING_LOG_PRINTS": "false",
     }
     for key, value in defaults.items():
