@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ _OPTIONS = {
     "with_metadata": True,
     "date_extraction_params": {"extensive_search": False, "original_date": True},
 }
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
 EXTRACTOR_VERSION = "trafilatura-2.3/precision/no-comments"
 MIN_WORDS = 15
@@ -51,8 +53,54 @@ class PageArticle:
     paragraphs: tuple[str, ...]
 
 
-def extract_article(html: bytes | str, url: str, min_words: int = MIN_WORDS) -> PageArticle:
-    """Extract the main text and metadata of a news page; raise NoArticleText if there is none."""
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """An HTML page's text, decoded as browsers do (HTML5): a byte-order mark, then the HTTP
+    charset, then a <meta> charset, each only if the bytes decode with it; else UTF-8 if they
+    decode cleanly, else windows-1252 (what an undeclared Western page almost always is)."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                       (b"\xfe\xff", "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, "replace")
+    meta = _META_CHARSET.search(body[:4096])
+    for label in (declared, meta.group(1).decode("ascii", "ignore") if meta else None, "utf-8"):
+        codec = _codec(label)
+        if codec:
+            try:
+                return body.decode(codec)
+            except UnicodeDecodeError:
+                continue
+    return body.decode("cp1252", "replace")
+
+
+def charset_of(headers: dict[str, str]) -> str | None:
+    """The charset parameter of a response's Content-Type (lower-case header names), if any."""
+    for part in headers.get("content-type", "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    # HTML5: a page labelled Latin-1 or ASCII is read as windows-1252
+    if label in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "l1"):
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def extract_article(html: bytes | str, url: str, min_words: int = MIN_WORDS,
+                    charset: str | None = None) -> PageArticle:
+    """Extract the main text and metadata of a news page; raise NoArticleText if there is none.
+
+    Bytes are decoded with ``decode_html`` (``charset``: the HTTP header's, if any)."""
+    if isinstance(html, bytes):
+        html = decode_html(html, charset)
     try:
         doc = bare_extraction(html, url=url, **_OPTIONS)
     except (ValueError, TypeError) as error:  # trafilatura raises on some broken inputs

@@ -17,7 +17,13 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extract.article import EXTRACTOR_VERSION, NoArticleText, PageArticle, extract_article
+from extract.article import (
+    EXTRACTOR_VERSION,
+    NoArticleText,
+    PageArticle,
+    charset_of,
+    extract_article,
+)
 from extract.errors import NewsetlError
 from extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from extract.ids import feed_id
@@ -200,7 +206,9 @@ def extract_articles(
     extracted, errors = [], []
     for wanted, fetched in pages:
         try:
-            extracted.append((wanted, fetched, extract_article(fetched.content, fetched.final_url)))
+            page = extract_article(fetched.content, fetched.final_url,
+                                   charset=charset_of(fetched.headers))
+            extracted.append((wanted, fetched, page))
         except NoArticleText as error:
             errors.append(_error("extract", wanted.link, error))
     return extracted, errors

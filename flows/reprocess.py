@@ -15,7 +15,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from extract.article import EXTRACTOR_VERSION, NoArticleText, extract_article
+from extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
 from extract.records import Article, article_from_page
 from extract.warc import WarcError, read_record
 from flows import progress
@@ -43,7 +43,8 @@ def reextract_pages(
         try:
             with path.open("rb") as stream:
                 record = read_record(stream, old.warc_offset or 0, str(path))
-            page = extract_article(record.content, record.url)
+            page = extract_article(record.content, record.url,
+                                   charset=charset_of(record.headers))
         except (OSError, WarcError, NoArticleText) as error:
             errors.append(RunError("reprocess", old.article_id, type(error).__name__, str(error)))
             continue

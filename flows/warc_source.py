@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from extract.article import EXTRACTOR_VERSION, NoArticleText, extract_article
+from extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
 from extract.feeds import FeedEntry, FeedParseError, parse_feed
 from extract.records import Article, article_from_page
 from extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
@@ -91,7 +91,7 @@ def _remember_entries(record: WarcPage, entries: dict[str, FeedEntry]) -> None:
 def _article(record: WarcPage, path: Path, entries: dict[str, FeedEntry],
              errors: list[RunError]) -> Article | None:
     try:
-        page = extract_article(record.content, record.url)
+        page = extract_article(record.content, record.url, charset=charset_of(record.headers))
     except NoArticleText as error:
         errors.append(RunError("extract", record.url, "NoArticleText", str(error)))
         return None

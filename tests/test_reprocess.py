@@ -89,8 +89,8 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
 
     real = flows.reprocess.extract_article
 
-    def shorter(html: bytes, url: str) -> PageArticle:
-        page = real(html, url)
+    def shorter(html: bytes, url: str, **options: object) -> PageArticle:
+        page = real(html, url, **options)
         return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:2]})
 
     monkeypatch.setattr(flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
