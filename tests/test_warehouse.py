@@ -147,3 +147,27 @@ def test_a_schema_history_from_another_newsetl_is_refused(tmp_path: Path) -> Non
         "schema version 2 of this warehouse is 'other', but this newsetl's is 'quotes': the "
         "file was made by another newsetl; use the newsetl that made it, or start a new "
         "warehouse with --db")
+
+
+def test_a_second_writer_waits_for_the_lock_then_gives_up(locked_db: tuple[Path, int]) -> None:
+    import time
+
+    path, pid = locked_db
+    began = time.monotonic()
+    with pytest.raises(WarehouseLocked) as raised:
+        Warehouse.open(path, lock_timeout=1.0)
+    assert time.monotonic() - began >= 1.0
+    assert raised.value.pid == pid
+
+
+def test_a_second_writer_gets_the_lock_once_it_is_released(tmp_path: Path) -> None:
+    path = tmp_path / "news.duckdb"
+    Warehouse.open(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]);"
+         " print('locked', flush=True); time.sleep(1.0)", str(path)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    with Warehouse.open(path, lock_timeout=20.0) as warehouse:
+        assert warehouse.query("SELECT count(*) FROM articles")[1] == [(0,)]
+    holder.wait(timeout=10)
