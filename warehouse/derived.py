@@ -46,17 +46,11 @@ def replace_quotes(
     for article_id, found in quotes.items():
         for seq, quote in enumerate(found, start=1):
             rows.append({
+                # the record's own JSON shape is the table's: spans as [start, end] lists
+                **quote.to_dict(),
                 "quote_id": span_id(article_id, "quote", quote.spans),
                 "article_id": article_id,
                 "seq": seq,
-                "text": quote.text,
-                "spans": [list(s) for s in quote.spans],
-                "kind": quote.kind,
-                "speaker": quote.speaker,
-                "speaker_mention": quote.speaker_mention,
-                "speaker_span": list(quote.speaker_span) if quote.speaker_span else None,
-                "cue": quote.cue,
-                "cue_span": list(quote.cue_span) if quote.cue_span else None,
                 "extractor": "quotes",
                 "extractor_version": version,
                 "run_id": run_id,
@@ -101,19 +95,11 @@ def replace_claims(
     for article_id, found in claims.items():
         for seq, claim in enumerate(found, start=1):
             rows.append({
+                **claim.to_dict(),
                 "claim_id": span_id(article_id, "claim", claim.spans),
                 "article_id": article_id,
                 "seq": seq,
-                "content": claim.content,
-                "spans": [list(s) for s in claim.spans],
-                "source": claim.source,
-                "source_mention": claim.source_mention,
-                "source_span": list(claim.source_span) if claim.source_span else None,
-                "source_type": claim.source_type,
-                "cue": claim.cue,
-                "cue_span": list(claim.cue_span) if claim.cue_span else None,
-                "hedge": claim.hedge,
-                "negated": bool(claim.negated),
+                # a parent is an index into the article's claims; rows name its seq
                 "parent_seq": claim.parent + 1 if claim.parent is not None else None,
                 "extractor": "claims",
                 "extractor_version": version,
