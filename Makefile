@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,18 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check flows extract warehouse bench tests
+	$(BIN)/ruff check newsetl flows extract warehouse bench tests
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
 
+# Build the wheel and run it from a clean venv: the package works installed, not only editable.
+wheel-check: $(STAMP)
+	rm -rf build/wheel-check
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir build/wheel-check/dist .
+	$(PYTHON) -m venv build/wheel-check/venv
+	build/wheel-check/venv/bin/python -m pip install --quiet build/wheel-check/dist/*.whl
+	cd build/wheel-check && venv/bin/newsetl --help > /dev/null && venv/bin/python -m newsetl --version
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build data .pytest_cache .ruff_cache .hypothesis

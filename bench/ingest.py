@@ -86,15 +86,15 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="newsetl-bench-"))
     os.environ.setdefault("PREFECT_HOME", str(work / "prefect"))
-    from flows.settings import Settings, configure_prefect
+    from newsetl.flows.settings import Settings, configure_prefect
 
     configure_prefect(work, verbose=False)
     import logging
 
     logging.getLogger("prefect").setLevel(logging.CRITICAL)
-    from flows.backfill import backfill_flow
-    from flows.config import FeedSpec
-    from flows.ingest import run_ingest
+    from newsetl.flows.backfill import backfill_flow
+    from newsetl.flows.config import FeedSpec
+    from newsetl.flows.ingest import run_ingest
 
     site = work / "site"
     build_site(site, args.articles, args.feeds)

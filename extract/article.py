@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from trafilatura import bare_extraction
 
-from extract.dated import normalize_paragraph, normalize_text
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
+from newsetl.extract.dated import normalize_paragraph, normalize_text
 
 # these options scored best on the article-extraction benchmark (STACK.md); dates only from
 # the page's markup and metadata: htmldate's extensive search takes copyright lines for dates

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from extract.claims import CLAIMS_VERSION, Claim, claims_from_doc
-from extract.nlp import load_nlp
-from extract.quotes import QUOTES_VERSION, Quote, _for_parsing, quotes_from_doc
+from newsetl.extract.claims import CLAIMS_VERSION, Claim, claims_from_doc
+from newsetl.extract.nlp import load_nlp
+from newsetl.extract.quotes import QUOTES_VERSION, Quote, _for_parsing, quotes_from_doc
 
 VERSIONS = {"quotes": QUOTES_VERSION, "claims": CLAIMS_VERSION}
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from extract.cues import (
+from newsetl.extract.cues import (
     ADDRESSEE_VERBS,
     ANONYMOUS_HEADS,
     AS_VERBS,
@@ -52,9 +52,9 @@ from extract.cues import (
     QUESTION_VERBS,
     RAISING_VERBS,
 )
-from extract.nlp import load_nlp
-from extract.quotes import Quote, _for_parsing, paragraphs, quotes_from_doc, scan
-from extract.speakers import (
+from newsetl.extract.nlp import load_nlp
+from newsetl.extract.quotes import Quote, _for_parsing, paragraphs, quotes_from_doc, scan
+from newsetl.extract.speakers import (
     TITLES,
     Resolver,
     Source,

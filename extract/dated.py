@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.errors import (
+from newsetl.extract.errors import (
     ByteOrderMark,
     CRLFLineEnd,
     EmptyBody,

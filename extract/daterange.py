@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 _VALUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 

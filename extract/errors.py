@@ -1,14 +1,8 @@
-"""Named errors shared by every layer of newsetl.
-
-Each error says what happened to which input and, where there is one, what to do next.
-The CLI prints ``Error: <message>`` for any ``NewsetlError`` and exits 1.
-"""
+"""Named errors of the dated text format (FORMAT.md), all ``NewsetlError``s."""
 
 from __future__ import annotations
 
-
-class NewsetlError(Exception):
-    """Base of every error newsetl raises on purpose."""
+from newsetl.errors import NewsetlError
 
 
 class DatedFormatError(NewsetlError):

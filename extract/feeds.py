@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 
 class FeedParseError(NewsetlError):

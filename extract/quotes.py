@@ -20,8 +20,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from extract.nlp import load_nlp
-from extract.speakers import (
+from newsetl.extract.nlp import load_nlp
+from newsetl.extract.speakers import (
     CUE_FORMS,
     EVALUATIVE_FORMS,
     Resolver,

@@ -7,11 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from extract.article import PageArticle
-from extract.dated import DatedText, format_dated, split_name
-from extract.feeds import FeedEntry
-from extract.ids import article_id, canonical_url, content_hash, name_id
-from extract.simhash import simhash
+from newsetl.extract.article import PageArticle
+from newsetl.extract.dated import DatedText, format_dated, split_name
+from newsetl.extract.feeds import FeedEntry
+from newsetl.extract.ids import article_id, canonical_url, content_hash, name_id
+from newsetl.extract.simhash import simhash
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from extract.errors import NewsetlError
-from extract.urllist import parse_url_list, url_problem
+from newsetl.errors import NewsetlError
+from newsetl.extract.urllist import parse_url_list, url_problem
 
 MAX_BYTES = 50_000_000
 """largest sitemap after decompression: the protocol's own limit is 50 MB"""

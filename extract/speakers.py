@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from extract.names import gender_of
+from newsetl.extract.names import gender_of
 
 Span = tuple[int, int]
 

@@ -21,7 +21,7 @@ from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_BYTES = 10_000_000

@@ -22,7 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from extract.warc import whole_records_end
+from newsetl.extract.warc import whole_records_end
 
 OPEN_SUFFIX = ".open"
 # headers that describe the bytes on the wire: wrong once the body has been decoded

@@ -5,9 +5,9 @@ from __future__ import annotations
 import http
 from pathlib import Path
 
-from extract.warc_write import RecordLocation, WarcWriterRotating, finish_open_files
-from flows.fetch import Fetched
-from flows.settings import Settings
+from newsetl.extract.warc_write import RecordLocation, WarcWriterRotating, finish_open_files
+from newsetl.flows.fetch import Fetched
+from newsetl.flows.settings import Settings
 
 
 class Archive:

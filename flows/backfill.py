@@ -14,19 +14,19 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from extract.dated import parse_dated, read_dated_content
-from extract.daterange import in_range
-from extract.errors import DatedFormatError
-from extract.records import Article, article_from_dated
-from flows import progress
-from flows.extractors import extractor_versions, find_attributions, needing_extraction
-from flows.settings import ConfigError, Settings
-from flows.summary import RunSummary, backfill_summary
-from flows.warc_source import is_warc, read_warc
-from warehouse import Warehouse
-from warehouse.derived import store_attributions
-from warehouse.load import load_articles, loaded_offsets, unique_articles
-from warehouse.runs import RunError, finish_run, record_errors, recorded_run
+from newsetl.extract.dated import parse_dated, read_dated_content
+from newsetl.extract.daterange import in_range
+from newsetl.extract.errors import DatedFormatError
+from newsetl.extract.records import Article, article_from_dated
+from newsetl.flows import progress
+from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
+from newsetl.flows.settings import ConfigError, Settings
+from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.flows.warc_source import is_warc, read_warc
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.derived import store_attributions
+from newsetl.warehouse.load import load_articles, loaded_offsets, unique_articles
+from newsetl.warehouse.runs import RunError, finish_run, record_errors, recorded_run
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from extract.errors import NewsetlError
-from flows import progress
-from flows.settings import ConfigError, Settings, configure_prefect, from_environment
+from newsetl.errors import NewsetlError
+from newsetl.flows import progress
+from newsetl.flows.settings import ConfigError, Settings, configure_prefect, from_environment
 
 DEFAULT_CONFIG = "feeds.toml"
 
@@ -60,7 +60,7 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
 
     Example: newsetl ingest --config seeds/sample/feeds.toml
     """
-    from flows.config import FeedSpec, load_config, resolve_feed_url
+    from newsetl.flows.config import FeedSpec, load_config, resolve_feed_url
 
     if config_path is None and not feed_urls and Path(DEFAULT_CONFIG).exists():
         config_path = DEFAULT_CONFIG
@@ -74,7 +74,7 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
     settings = _settings(config.settings if config else None, db=db, corpus=corpus)
     _preflight(settings)
     _start_prefect(settings, ctx.obj["verbose"])
-    from flows.ingest import run_ingest
+    from newsetl.flows.ingest import run_ingest
 
     with _progress_display(ctx.obj["verbose"]):
         summary = run_ingest(feeds, settings, refetch=refetch, feeds_only=feeds_only)
@@ -100,8 +100,8 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
 
     Example: newsetl serve --config seeds/sample/feeds.toml --interval 600
     """
-    from flows.config import load_config
-    from flows.prefect_server import local_server
+    from newsetl.flows.config import load_config
+    from newsetl.flows.prefect_server import local_server
 
     config_path = config_path or DEFAULT_CONFIG
     config = load_config(config_path)
@@ -130,7 +130,7 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
 
 
 def _serve(config_path: str, overrides: dict, default_interval: int, verbose: bool) -> None:
-    from flows.serve import groups
+    from newsetl.flows.serve import groups
 
     for every, urls in sorted(groups(config_path, default_interval).items()):
         click.echo(f"  every {every} s: {len(urls)} feed(s)")
@@ -138,7 +138,7 @@ def _serve(config_path: str, overrides: dict, default_interval: int, verbose: bo
     if not verbose:
         # a second Ctrl-C while Prefect pauses the schedules only prints asyncio noise
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    from flows.serve import serve_feeds
+    from newsetl.flows.serve import serve_feeds
 
     try:
         serve_feeds(config_path, overrides, default_interval)
@@ -169,8 +169,8 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
 
     Example: newsetl backfill seeds data/archive --since 2024-11
     """
-    from extract.daterange import parse_date_range
-    from flows.backfill import find_files
+    from newsetl.extract.daterange import parse_date_range
+    from newsetl.flows.backfill import find_files
 
     if not (paths or url_lists or sitemaps):
         raise click.UsageError("name PATHs, --urls FILE or --sitemap URL to backfill from")
@@ -182,8 +182,8 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
             raise ConfigError(f"URL list {path} does not exist")
     _preflight(settings)
     _start_prefect(settings, ctx.obj["verbose"])
-    from flows.backfill import backfill_flow
-    from flows.web_backfill import web_backfill_flow
+    from newsetl.flows.backfill import backfill_flow
+    from newsetl.flows.web_backfill import web_backfill_flow
 
     with _progress_display(ctx.obj["verbose"]):
         if paths:
@@ -212,13 +212,13 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
 
     Example: newsetl reprocess --what claims --since 2024-06
     """
-    from extract.daterange import parse_date_range
+    from newsetl.extract.daterange import parse_date_range
 
     dates = parse_date_range(since, until)
     settings = _settings(db=db, corpus=corpus)
     _preflight(settings)
     _start_prefect(settings, ctx.obj["verbose"])
-    from flows.reprocess import reprocess_flow
+    from newsetl.flows.reprocess import reprocess_flow
 
     with _progress_display(ctx.obj["verbose"]):
         summary = reprocess_flow(settings, what, dates.since, dates.until)
@@ -235,8 +235,8 @@ def sql(query: str, db: str | None, as_json: bool, as_csv: bool) -> None:
 
     Example: newsetl sql "SELECT title, published_date FROM articles LIMIT 5"
     """
-    from flows.output import render_csv, render_json, render_table
-    from warehouse import Warehouse
+    from newsetl.flows.output import render_csv, render_json, render_table
+    from newsetl.warehouse import Warehouse
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
@@ -254,7 +254,7 @@ def sql(query: str, db: str | None, as_json: bool, as_csv: bool) -> None:
 def _preflight(settings: Settings) -> None:
     """Open (create, migrate) the warehouse once before Prefect starts: a locked or broken
     file fails in a second, not after the engine's start-up."""
-    from warehouse import Warehouse
+    from newsetl.warehouse import Warehouse
 
     Warehouse.open(settings.db, lock_timeout=settings.lock_timeout).close()
 
@@ -285,9 +285,9 @@ def runs(db: str | None, limit: int, as_json: bool) -> None:
 
     Example: newsetl runs --limit 5
     """
-    from flows.output import render_json, render_table
-    from warehouse import Warehouse
-    from warehouse.runs import recent_runs
+    from newsetl.flows.output import render_json, render_table
+    from newsetl.warehouse import Warehouse
+    from newsetl.warehouse.runs import recent_runs
 
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
@@ -317,9 +317,9 @@ def feeds(db: str | None, as_json: bool) -> None:
 
     Example: newsetl feeds --json
     """
-    from flows.output import render_json, render_table
-    from warehouse import Warehouse
-    from warehouse.load import feed_health
+    from newsetl.flows.output import render_json, render_table
+    from newsetl.warehouse import Warehouse
+    from newsetl.warehouse.load import feed_health
 
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
@@ -342,8 +342,8 @@ def extract(files: tuple[str, ...], as_json: bool) -> None:
     """
     import json
 
-    from extract.attributions import extract_attributions_many
-    from extract.dated import parse_dated, read_dated_content
+    from newsetl.extract.attributions import extract_attributions_many
+    from newsetl.extract.dated import parse_dated, read_dated_content
 
     contents = []
     for file in files:

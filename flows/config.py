@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flows.settings import ConfigError, Settings
+from newsetl.flows.settings import ConfigError, Settings
 
 _FEED_KEYS = {"url", "name", "tags", "interval"}
 _SCHEMES = ("http", "https", "file")

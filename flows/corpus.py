@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from extract.dated import corpus_name, split_name, write_atomic
-from extract.records import Article
+from newsetl.extract.dated import corpus_name, split_name, write_atomic
+from newsetl.extract.records import Article
 
 MANIFEST = "manifest.jsonl"
 

@@ -8,10 +8,10 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from extract.records import Article
-from flows import progress
-from warehouse import Warehouse
-from warehouse.load import classify
+from newsetl.extract.records import Article
+from newsetl.flows import progress
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.load import classify
 
 Found = dict[str, tuple[list[Any], list[Any]]]
 """article id -> (quotes, claims)"""
@@ -29,7 +29,7 @@ def find_attributions(articles: Sequence[Article]) -> Found:
     if not articles:
         return {}
     # spaCy loads on first use only: runs with nothing new never pay for it
-    from extract.attributions import extract_attributions_many
+    from newsetl.extract.attributions import extract_attributions_many
 
     found = extract_attributions_many([a.content for a in articles])
     progress.report("quotes", len(articles))
@@ -38,7 +38,7 @@ def find_attributions(articles: Sequence[Article]) -> Found:
 
 def extractor_versions() -> dict[str, str]:
     """Every extractor's version, as a run records them and rows carry them."""
-    from extract.article import EXTRACTOR_VERSION
-    from extract.attributions import VERSIONS
+    from newsetl.extract.article import EXTRACTOR_VERSION
+    from newsetl.extract.attributions import VERSIONS
 
     return {"article": EXTRACTOR_VERSION, **VERSIONS}

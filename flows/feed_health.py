@@ -7,7 +7,7 @@ import email.utils
 import re
 from collections.abc import Mapping
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 STATUSES = ("ok", "not_modified", "http_3xx", "http_4xx", "http_5xx", "timeout", "dns", "tls",
             "connect", "network", "too_large", "decoding", "parse_error", "redirect_loop",

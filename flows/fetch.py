@@ -25,11 +25,11 @@ import httpcore
 import httpx
 from protego import Protego
 
-from extract.errors import NewsetlError
-from extract.warc_write import RecordLocation
-from flows.politeness import Politeness, host_key, robots_rules
-from flows.settings import Settings
-from flows.ssrf import Guard
+from newsetl.errors import NewsetlError
+from newsetl.extract.warc_write import RecordLocation
+from newsetl.flows.politeness import Politeness, host_key, robots_rules
+from newsetl.flows.settings import Settings
+from newsetl.flows.ssrf import Guard
 
 RETRY_BACKOFF = 0.5
 """retry n (1, 2, ...) waits min(RETRY_BACKOFF * 2**n, 10) seconds: 1 s, 2 s, 4 s, ..."""

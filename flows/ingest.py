@@ -17,30 +17,30 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extract.article import (
+from newsetl.errors import NewsetlError
+from newsetl.extract.article import (
     EXTRACTOR_VERSION,
     NoArticleText,
     PageArticle,
     charset_of,
     extract_article,
 )
-from extract.errors import NewsetlError
-from extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
-from extract.ids import feed_id
-from extract.records import Article, article_from_page
-from flows import progress
-from flows.archive import Archive
-from flows.config import FeedSpec
-from flows.corpus import Corpus
-from flows.extractors import extractor_versions, find_attributions, needing_extraction
-from flows.feed_health import freshness, status_of
-from flows.fetch import Fetched, Fetcher, FetchError, Validators
-from flows.settings import Settings
-from flows.ssrf import Guard
-from flows.summary import RunSummary
-from warehouse import Warehouse
-from warehouse.derived import store_attributions
-from warehouse.load import (
+from newsetl.extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
+from newsetl.extract.ids import feed_id
+from newsetl.extract.records import Article, article_from_page
+from newsetl.flows import progress
+from newsetl.flows.archive import Archive
+from newsetl.flows.config import FeedSpec
+from newsetl.flows.corpus import Corpus
+from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
+from newsetl.flows.feed_health import freshness, status_of
+from newsetl.flows.fetch import Fetched, Fetcher, FetchError, Validators
+from newsetl.flows.settings import Settings
+from newsetl.flows.ssrf import Guard
+from newsetl.flows.summary import RunSummary
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.derived import store_attributions
+from newsetl.warehouse.load import (
     FeedLink,
     FeedRow,
     FeedState,
@@ -51,7 +51,7 @@ from warehouse.load import (
     load_feeds,
     unique_articles,
 )
-from warehouse.runs import RunError, finish_run, record_errors, start_run
+from newsetl.warehouse.runs import RunError, finish_run, record_errors, start_run
 
 _FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, " \
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"

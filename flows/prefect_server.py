@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 
 class ServerError(NewsetlError):

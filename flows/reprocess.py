@@ -15,18 +15,18 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
-from extract.records import Article, article_from_page
-from extract.warc import WarcError, read_record
-from flows import progress
-from flows.corpus import Corpus
-from flows.extractors import extractor_versions, find_attributions
-from flows.settings import Settings
-from flows.summary import ReprocessSummary
-from warehouse import Warehouse
-from warehouse.derived import stale_articles, store_attributions
-from warehouse.load import load_articles, read_articles, stale_pages
-from warehouse.runs import RunError, finish_run, record_errors, start_run
+from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
+from newsetl.extract.records import Article, article_from_page
+from newsetl.extract.warc import WarcError, read_record
+from newsetl.flows import progress
+from newsetl.flows.corpus import Corpus
+from newsetl.flows.extractors import extractor_versions, find_attributions
+from newsetl.flows.settings import Settings
+from newsetl.flows.summary import ReprocessSummary
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.derived import stale_articles, store_attributions
+from newsetl.warehouse.load import load_articles, read_articles, stale_pages
+from newsetl.warehouse.runs import RunError, finish_run, record_errors, start_run
 
 WHAT = ("article", "quotes", "claims", "all")
 

@@ -12,9 +12,9 @@ from typing import Any
 from prefect import flow, serve
 from prefect.deployments.runner import EntrypointType
 
-from flows.config import load_config
-from flows.ingest import ingest_flow
-from flows.settings import Settings, from_environment
+from newsetl.flows.config import load_config
+from newsetl.flows.ingest import ingest_flow
+from newsetl.flows.settings import Settings, from_environment
 
 
 def groups(config_path: str, default_interval: int) -> dict[int, list[str]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 
 class ConfigError(NewsetlError):
@@ -65,7 +65,7 @@ class Settings:
     @property
     def user_agent(self) -> str:
         """The User-Agent header: names newsetl, its version and the contact."""
-        from warehouse.runs import newsetl_version
+        from newsetl.warehouse.runs import newsetl_version
 
         return f"newsetl/{newsetl_version()} (+{self.contact})"
 

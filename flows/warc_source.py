@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
-from extract.feeds import FeedEntry, FeedParseError, parse_feed
-from extract.records import Article, article_from_page
-from extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
-from warehouse.runs import RunError
+from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
+from newsetl.extract.feeds import FeedEntry, FeedParseError, parse_feed
+from newsetl.extract.records import Article, article_from_page
+from newsetl.extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
+from newsetl.warehouse.runs import RunError
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
                "application/feed+json", "application/xml", "text/xml", "application/x-rss+xml")

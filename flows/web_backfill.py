@@ -12,23 +12,23 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from extract.daterange import in_range
-from extract.feeds import FeedEntry
-from extract.sitemaps import SitemapError, parse_sitemap
-from extract.urllist import parse_url_list
-from flows import progress
-from flows.archive import Archive
-from flows.config import FeedSpec
-from flows.corpus import Corpus
-from flows.extractors import extractor_versions, find_attributions, needing_extraction
-from flows.fetch import Fetcher, FetchError
-from flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
-from flows.settings import ConfigError, Settings
-from flows.ssrf import Guard
-from flows.summary import RunSummary, backfill_summary
-from warehouse import Warehouse
-from warehouse.load import known_urls, unique_articles
-from warehouse.runs import RunError, finish_run, recorded_run
+from newsetl.extract.daterange import in_range
+from newsetl.extract.feeds import FeedEntry
+from newsetl.extract.sitemaps import SitemapError, parse_sitemap
+from newsetl.extract.urllist import parse_url_list
+from newsetl.flows import progress
+from newsetl.flows.archive import Archive
+from newsetl.flows.config import FeedSpec
+from newsetl.flows.corpus import Corpus
+from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
+from newsetl.flows.fetch import Fetcher, FetchError
+from newsetl.flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
+from newsetl.flows.settings import ConfigError, Settings
+from newsetl.flows.ssrf import Guard
+from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.load import known_urls, unique_articles
+from newsetl.warehouse.runs import RunError, finish_run, recorded_run
 
 MAX_SITEMAP_DEPTH = 3
 """sitemap indexes nested deeper than this are not followed"""

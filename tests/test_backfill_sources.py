@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-import flows.backfill
-from flows.backfill import backfill_flow
-from flows.config import load_config
-from flows.ingest import run_ingest
-from flows.web_backfill import web_backfill_flow
+import newsetl.flows.backfill
+from newsetl.flows.backfill import backfill_flow
+from newsetl.flows.config import load_config
+from newsetl.flows.ingest import run_ingest
+from newsetl.flows.web_backfill import web_backfill_flow
+from newsetl.warehouse import Warehouse
 from tests.conftest import SAMPLE, SEED
 from tests.site import page, serve_page
 from tests.test_ingest import LOREM, settings_for
-from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 ARTICLE_SQL = ("SELECT article_id, published_date, date_source, content_hash, title"
@@ -54,7 +54,7 @@ def test_a_backfill_from_the_archive_gives_back_the_same_articles(
 
 
 def test_each_article_points_at_its_record_in_the_archive(ingested) -> None:
-    from extract.warc import read_record
+    from newsetl.extract.warc import read_record
 
     found = rows(ingested.db, "SELECT url, warc_file, warc_offset FROM articles")
     for url, file, offset in found:
@@ -66,7 +66,7 @@ def test_a_cut_off_backfill_resumes_where_it_stopped(
     ingested, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     again = settings_for(tmp_path / "again", chunk_size=3)
-    real_load = flows.backfill.load
+    real_load = newsetl.flows.backfill.load
     calls = []
 
     def failing_load(*args, **kwargs):
@@ -75,10 +75,10 @@ def test_a_cut_off_backfill_resumes_where_it_stopped(
             raise RuntimeError("power cut")
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(flows.backfill, "load", failing_load)
+    monkeypatch.setattr(newsetl.flows.backfill, "load", failing_load)
     with pytest.raises(RuntimeError):
         backfill_flow([ingested.archive], again)
-    monkeypatch.setattr(flows.backfill, "load", real_load)
+    monkeypatch.setattr(newsetl.flows.backfill, "load", real_load)
     loaded = rows(again.db, "SELECT count(*) FROM articles")[0][0]
 
     summary = backfill_flow([ingested.archive], again)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import cli, main
-from flows.settings import Settings
+from newsetl.flows.cli import cli, main
+from newsetl.flows.settings import Settings
 from tests.conftest import SEED, SEEDS
 from tests.test_warehouse import locked_db  # noqa: F401 - a fixture
 

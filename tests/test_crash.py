@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.ingest import build_site, serve
-from warehouse import Warehouse
+from newsetl.warehouse import Warehouse
 
 NEWSETL = Path(sys.executable).with_name("newsetl")
 TRIALS = 20
@@ -41,7 +41,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     """One Prefect server for every subprocess: each ingest then starts in about a second."""
-    from flows.prefect_server import local_server
+    from newsetl.flows.prefect_server import local_server
 
     home = tmp_path_factory.mktemp("prefect")
     with local_server(home) as url:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.dated import (
+from newsetl.extract.dated import (
     DatedText,
     corpus_name,
     format_dated,
@@ -21,7 +21,7 @@ from extract.dated import (
     split_name,
     write_dated,
 )
-from extract.errors import (
+from newsetl.extract.errors import (
     ByteOrderMark,
     CRLFLineEnd,
     EmptyBody,

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from extract.daterange import DateRange, DateRangeError, in_range, parse_date_range
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
+from newsetl.extract.daterange import DateRange, DateRangeError, in_range, parse_date_range
 
 D = dt.date
 

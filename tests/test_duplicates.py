@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.simhash import distance, simhash
-from flows.backfill import backfill_flow
+from newsetl.extract.simhash import distance, simhash
+from newsetl.flows.backfill import backfill_flow
+from newsetl.warehouse import Warehouse
 from tests.conftest import SEED
 from tests.test_ingest import settings_for
-from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -9,12 +9,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.config import FeedSpec
-from flows.feed_health import freshness
-from flows.ingest import run_ingest
+from newsetl.flows.config import FeedSpec
+from newsetl.flows.feed_health import freshness
+from newsetl.flows.ingest import run_ingest
+from newsetl.warehouse import Warehouse
 from tests.site import Item, page, rss, serve_page
 from tests.test_ingest import LOREM, settings_for
-from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -111,7 +111,7 @@ def test_freshness_reads_cache_control_then_expires() -> None:
 def test_failures_in_a_row_back_off_and_pause_a_feed_for_scheduled_runs(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    from flows.ingest import ingest_flow
+    from newsetl.flows.ingest import ingest_flow
 
     httpserver.expect_request("/rss.xml").respond_with_data("down", status=500)
     settings = settings_for(tmp_path, interval=60, max_failures=3)
@@ -136,7 +136,7 @@ def test_failures_in_a_row_back_off_and_pause_a_feed_for_scheduled_runs(
 def test_every_feedparser_test_file_as_a_feed_gets_a_status(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from flows.cli import main
+    from newsetl.flows.cli import main
     from tests.conftest import shared_data
 
     folder = shared_data("feedparser-tests")

@@ -10,7 +10,7 @@ from urllib.request import url2pathname
 
 import pytest
 
-from extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
+from newsetl.extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 FEEDS = ROOT / "seeds" / "sample" / "feeds"

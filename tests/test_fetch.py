@@ -24,8 +24,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from flows.fetch import Fetched, Fetcher, FetchError
-from flows.settings import Settings
+from newsetl.flows.fetch import Fetched, Fetcher, FetchError
+from newsetl.flows.settings import Settings
 
 # small limits keep the module fast; each test widens only what it needs
 FAST = Settings(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, max_bytes=10_000,

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.config import FeedSpec
-from flows.ingest import run_ingest
+from newsetl.flows.config import FeedSpec
+from newsetl.flows.ingest import run_ingest
+from newsetl.warehouse import Warehouse
 from tests.site import Item, page, rss, serve_feed, serve_page
 from tests.test_ingest import LOREM, settings_for
-from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

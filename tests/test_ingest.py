@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.config import FeedSpec
-from flows.ingest import run_ingest
-from flows.settings import Settings
+from newsetl.flows.config import FeedSpec
+from newsetl.flows.ingest import run_ingest
+from newsetl.flows.settings import Settings
+from newsetl.warehouse import Warehouse
 from tests.conftest import SAMPLE, SEED
 from tests.site import Item, page, serve_feed, serve_page
-from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -211,7 +211,7 @@ def test_feed_and_article_errors_are_recorded_and_the_run_completes(
 
 
 def test_the_bundled_sample_goes_through_file_urls(tmp_path: Path) -> None:
-    from flows.config import load_config
+    from newsetl.flows.config import load_config
 
     config = load_config(SAMPLE / "feeds.toml")
     settings = settings_for(tmp_path)

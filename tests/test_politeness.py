@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.fetch import Fetcher, FetchError
-from flows.politeness import Politeness, host_key
+from newsetl.flows.fetch import Fetcher, FetchError
+from newsetl.flows.politeness import Politeness, host_key
 from tests.test_fetch import FAST
 
 POLITE = replace(FAST, host_delay=0.3, obey_robots=True, per_host=1, concurrency=8)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from flows.backfill import backfill_flow
-from flows.cli import main
-from flows.settings import Settings
+from newsetl.flows.backfill import backfill_flow
+from newsetl.flows.cli import main
+from newsetl.flows.settings import Settings
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.derived import replace_quotes
 from tests.conftest import SEED
-from warehouse import Warehouse
-from warehouse.derived import replace_quotes
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-import flows.reprocess
-from flows.config import load_config
-from flows.ingest import run_ingest
-from flows.reprocess import reprocess_flow
+import newsetl.flows.reprocess
+from newsetl.flows.config import load_config
+from newsetl.flows.ingest import run_ingest
+from newsetl.flows.reprocess import reprocess_flow
+from newsetl.warehouse import Warehouse
 from tests.conftest import SAMPLE
 from tests.test_ingest import settings_for
-from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 ARTICLES = "SELECT * EXCLUDE (extractor) FROM articles ORDER BY article_id"
@@ -41,9 +41,9 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
     ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles, quotes = rows(ingested.db, ARTICLES), rows(ingested.db, QUOTES)
-    import extract.attributions
+    import newsetl.extract.attributions
 
-    monkeypatch.setitem(extract.attributions.VERSIONS, "quotes", "quotes-test-bump")
+    monkeypatch.setitem(newsetl.extract.attributions.VERSIONS, "quotes", "quotes-test-bump")
 
     summary = reprocess_flow(ingested, "quotes")
 
@@ -64,9 +64,9 @@ def test_an_article_extractor_bump_reextracts_from_the_archive_offline(
 ) -> None:
     articles = rows(ingested.db, ARTICLES)
     corpus = {p.name: p.read_bytes() for p in (tmp_path / "corpus").glob("*.txt")}
-    monkeypatch.setattr(flows.reprocess, "EXTRACTOR_VERSION", "article-test-bump")
+    monkeypatch.setattr(newsetl.flows.reprocess, "EXTRACTOR_VERSION", "article-test-bump")
     # no network and no pages on disk: only the archive can give the pages back
-    monkeypatch.setattr("flows.fetch.Fetcher.fetch", None)
+    monkeypatch.setattr("newsetl.flows.fetch.Fetcher.fetch", None)
     pages = SAMPLE / "pages"
     hidden = tmp_path / "hidden-pages"
     pages.rename(hidden)
@@ -85,16 +85,16 @@ def test_an_article_extractor_bump_reextracts_from_the_archive_offline(
 def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
     ingested, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from extract.article import PageArticle
+    from newsetl.extract.article import PageArticle
 
-    real = flows.reprocess.extract_article
+    real = newsetl.flows.reprocess.extract_article
 
     def shorter(html: bytes, url: str, **options: object) -> PageArticle:
         page = real(html, url, **options)
         return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:2]})
 
-    monkeypatch.setattr(flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
-    monkeypatch.setattr(flows.reprocess, "extract_article", shorter)
+    monkeypatch.setattr(newsetl.flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
+    monkeypatch.setattr(newsetl.flows.reprocess, "extract_article", shorter)
     before = dict(rows(ingested.db, "SELECT article_id, published_date FROM articles"))
 
     summary = reprocess_flow(ingested, "article")
@@ -110,11 +110,11 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
 def test_a_claims_version_bump_rewrites_the_claims_and_leaves_the_quotes(
     ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import extract.attributions
+    import newsetl.extract.attributions
 
     quotes = rows(ingested.db, "SELECT quote_id, run_id FROM quotes ORDER BY quote_id")
     claims = rows(ingested.db, "SELECT claim_id, content FROM claims ORDER BY claim_id")
-    monkeypatch.setitem(extract.attributions.VERSIONS, "claims", "claims-test-bump")
+    monkeypatch.setitem(newsetl.extract.attributions.VERSIONS, "claims", "claims-test-bump")
 
     summary = reprocess_flow(ingested, "claims")
 

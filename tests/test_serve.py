@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from newsetl.warehouse import Warehouse, WarehouseError
 from tests.site import Item, page, serve_feed, serve_page
 from tests.test_ingest import LOREM
-from warehouse import Warehouse, WarehouseError
 
 NEWSETL = Path(sys.executable).with_name("newsetl")
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from extract.errors import NewsetlError
-from extract.sitemaps import Sitemap, SitemapEntry, SitemapError, parse_sitemap
+from newsetl.errors import NewsetlError
+from newsetl.extract.sitemaps import Sitemap, SitemapEntry, SitemapError, parse_sitemap
 
 URL = "https://news.example/sitemaps/news.xml"
 PLUS_ONE = dt.timezone(dt.timedelta(hours=1))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.urllist import UrlListProblem, parse_url_list
+from newsetl.extract.urllist import UrlListProblem, parse_url_list
 
 LIST = """\ufeff# backfill for November
 https://news.example/2024/11/07/council-homes

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from extract.errors import NewsetlError
-from extract.warc import (
+from newsetl.errors import NewsetlError
+from newsetl.extract.warc import (
     WarcError,
     WarcPage,
     WarcStats,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from extract.warc import WarcPage, iter_html_responses, iter_responses, read_record
-from extract.warc_write import RecordLocation, WarcWriterRotating, finish_open_files
+from newsetl.extract.warc import WarcPage, iter_html_responses, iter_responses, read_record
+from newsetl.extract.warc_write import RecordLocation, WarcWriterRotating, finish_open_files
 
 FETCHED = dt.datetime(2024, 11, 7, 10, 30, 15, 250000, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 OPENED = dt.datetime(2024, 11, 7, 9, 31, 0, tzinfo=dt.UTC)

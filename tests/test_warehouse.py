@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from extract.dated import parse_dated
-from extract.records import Article, article_from_dated
+from newsetl.extract.dated import parse_dated
+from newsetl.extract.records import Article, article_from_dated
+from newsetl.warehouse import Warehouse, WarehouseError, WarehouseLocked
+from newsetl.warehouse.load import load_articles
+from newsetl.warehouse.migrations import all_migrations
+from newsetl.warehouse.runs import finish_run, start_run
 from tests.conftest import SEED
-from warehouse import Warehouse, WarehouseError, WarehouseLocked
-from warehouse.load import load_articles
-from warehouse.migrations import all_migrations
-from warehouse.runs import finish_run, start_run
 
 
 def seed_article() -> Article:
@@ -135,7 +135,7 @@ def test_read_only_queries_cannot_write(tmp_path: Path) -> None:
 
 
 def test_a_schema_history_from_another_newsetl_is_refused(tmp_path: Path) -> None:
-    from warehouse.migrations import MigrationMismatch
+    from newsetl.warehouse.migrations import MigrationMismatch
 
     path = tmp_path / "news.duckdb"
     Warehouse.open(path).close()

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from extract.errors import NewsetlError
-from warehouse import migrations
+from newsetl.errors import NewsetlError
+from newsetl.warehouse import migrations
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from extract.ids import span_id
-from warehouse.db import Warehouse
+from newsetl.extract.ids import span_id
+from newsetl.warehouse.db import Warehouse
 
 _SPAN = pa.list_(pa.int32())
 _QUOTE_SCHEMA = pa.schema([

@@ -13,8 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from extract.records import Article
-from warehouse.db import Warehouse
+from newsetl.extract.records import Article
+from newsetl.warehouse.db import Warehouse
 
 _ARTICLE_SCHEMA = pa.schema([
     ("article_id", pa.string()),

@@ -8,7 +8,7 @@ from importlib import resources
 
 import duckdb
 
-from extract.errors import NewsetlError
+from newsetl.errors import NewsetlError
 
 _FILE = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
@@ -25,7 +25,7 @@ class Migration:
 def all_migrations() -> list[Migration]:
     """Every migration shipped with the package, oldest first."""
     found = []
-    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+    for entry in resources.files("newsetl.warehouse").joinpath("migrations").iterdir():
         match = _FILE.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from warehouse.db import Warehouse
+from newsetl.warehouse.db import Warehouse
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.claims import (
+from newsetl.extract.claims import (
     CLAIMS_VERSION,
     SOURCE_TYPES,
     Claim,
@@ -12,8 +12,8 @@ from extract.claims import (
     extract_claims,
     extract_claims_many,
 )
-from extract.nlp import load_nlp
-from extract.quotes import _for_parsing, quotes_from_doc
+from newsetl.extract.nlp import load_nlp
+from newsetl.extract.quotes import _for_parsing, quotes_from_doc
 
 SEED = Path(__file__).parents[2] / "seeds" / "000_e00214b99a58ad9b.txt"
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.nlp import load_nlp
-from extract.quotes import QUOTES_VERSION, Quote, extract_quotes, extract_quotes_many, scan
+from newsetl.extract.nlp import load_nlp
+from newsetl.extract.quotes import QUOTES_VERSION, Quote, extract_quotes, extract_quotes_many, scan
 
 SEED = Path(__file__).parents[2] / "seeds" / "000_e00214b99a58ad9b.txt"
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from extract.names import gender_of
-from extract.nlp import MODEL, ModelNotInstalled, load_nlp
-from extract.speakers import Resolver, find_source, resolve
+from newsetl.extract.names import gender_of
+from newsetl.extract.nlp import MODEL, ModelNotInstalled, load_nlp
+from newsetl.extract.speakers import Resolver, find_source, resolve
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_missing_model_has_a_clear_error():
 def test_titled_names_the_small_model_misses_are_people(nlp):
     # en_core_web_sm finds no entity in "Mayor Ana Ruiz" and calls "Councillor Priya
     # Nandakumar" a WORK_OF_ART: the title before capitalised names makes them people
-    from extract.quotes import extract_quotes
+    from newsetl.extract.quotes import extract_quotes
 
     text = (
         ' date 2024-11-10 Mayor Ana Ruiz urged residents to check on elderly neighbours. '
