@@ -1,11 +1,14 @@
 """Score the quote (and claim) extractors on PolNeAR.
 
     python -m bench.attribution --polnear ../shared/data/polnear --split dev [--json]
-        [--predictions FILE]
+        [--predictions FILE] [--resolved DIR]
 
 Gold quotes are attributions whose content holds a double quotation mark (direct: fully
-quoted; direct+mixed: any), gold claims the others; one annotator per article. Scoring
-rules are in ``bench.scoring``. Timing includes loading the model, in this one process.
+quoted; direct+mixed: any), gold claims the others; one annotator per article. Span
+scoring rules are in ``bench.scoring``. Where a resolution gold exists for the split
+(``--resolved``, by default ``polnear-resolved`` beside the PolNeAR folder), the
+``resolved`` block scores the resolved speakers and sources (``bench.resolved``). Timing
+includes loading the model, in this one process.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench import resolved
 from bench.polnear import CorpusMissing, Document, read_split
 from bench.scoring import Counts, Unit, score_doc, summarise, unit_chars
 
@@ -80,7 +84,24 @@ def _span_list(spans: Any) -> list[list[int]]:
 def _claim_dict(claim: Any) -> dict[str, Any]:
     get = claim.get if isinstance(claim, dict) else lambda k, d=None: getattr(claim, k, d)
     src = get("source_span") or get("speaker_span")
-    return {"spans": _span_list(get("spans")), "source_span": list(src) if src else None}
+    return {
+        "spans": _span_list(get("spans")),
+        "source_span": list(src) if src else None,
+        "source": get("source"),
+        "source_type": get("source_type"),
+        "confidence": get("confidence"),
+    }
+
+
+def _quote_dict(quote: Any) -> dict[str, Any]:
+    return {
+        "spans": _span_list(quote.spans),
+        "speaker_span": list(quote.speaker_span) if quote.speaker_span else None,
+        "kind": quote.kind,
+        "speaker": quote.speaker,
+        "speaker_type": getattr(quote, "speaker_type", None),
+        "confidence": getattr(quote, "confidence", None),
+    }
 
 
 def predict(docs: Sequence[Document], quotes_only: bool = False) -> list[Prediction]:
@@ -101,18 +122,37 @@ def predict(docs: Sequence[Document], quotes_only: bool = False) -> list[Predict
         preds.append(
             {
                 "doc": doc.name,
-                "quotes": [
-                    {
-                        "spans": _span_list(q.spans),
-                        "speaker_span": list(q.speaker_span) if q.speaker_span else None,
-                        "kind": q.kind,
-                    }
-                    for q in qs
-                ],
+                "quotes": [_quote_dict(q) for q in qs],
                 "claims": claims,
             }
         )
     return preds
+
+
+def score_resolved(docs: Sequence[Document], preds: Sequence[Prediction],
+                   gold_dir: Path) -> dict[str, Any] | None:
+    """The ``resolved`` block over the documents that have a resolution gold file, or None
+    when none has."""
+    tallies = []
+    for doc, pred in zip(docs, preds, strict=True):
+        path = gold_dir / f"{doc.name}.json"
+        if not path.is_file():
+            continue
+        gold = resolved.read_gold(path, doc.text, [a.content for a in doc.attributions],
+                                  [a.source for a in doc.attributions])
+        tallies.append(resolved.score_sources(gold, resolved.pred_sources(doc.text, pred)))
+    if not tallies:
+        return None
+    return {**resolved.summarise(tallies), "docs": len(tallies)}
+
+
+def _resolved_table(block: dict[str, Any]) -> str:
+    lines = [f"resolved ({block['docs']} docs with gold){'gold':>8}{'found':>8}{'right':>8}"
+             f"{'right/gold':>12}"]
+    for name in resolved.BLOCKS:
+        c = block[name]
+        lines.append(f"  {name:<25}{c['gold']:>8}{c['found']:>8}{c['right']:>8}{c['rate']:>12.3f}")
+    return "\n".join(lines)
 
 
 def _table(result: dict[str, Any]) -> str:
@@ -121,16 +161,19 @@ def _table(result: dict[str, Any]) -> str:
         f"{'spk_acc':>9}{'e2e_F1':>8}"
     ]
     for track, cells in result.items():
-        if not isinstance(cells, dict):
+        if track not in TRACKS and track.removesuffix("_loose") not in TRACKS:
             continue
         for th, c in cells.items():
             lines.append(
                 f"{track:<27}{th:>5}{c['p']:>8.3f}{c['r']:>8.3f}{c['f1']:>8.3f}{c['tp']:>6}"
                 f"{c['fp']:>6}{c['fn']:>6}{c['speaker_acc']:>9.3f}{c['e2e_f1']:>8.3f}"
             )
+    if result.get("resolved"):
+        lines.append(_resolved_table(result["resolved"]))
     lines.append(
         f"speed: {result['docs']} docs in {result['seconds']:.1f} s (model load included): "
-        f"{result['docs_per_s']:.2f} docs/s, {result['words_per_s']:.0f} words/s"
+        f"{result['docs_per_s']:.2f} docs/s, {result['words_per_s']:.0f} words/s "
+        f"({result['cpu_seconds']:.1f} s of CPU: the figure to compare on a busy machine)"
     )
     return "\n".join(lines)
 
@@ -145,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N documents (quick runs)")
     parser.add_argument("--quotes-only", action="store_true",
                         help="run the quote extractor alone (the speed baseline for claims)")
+    parser.add_argument("--resolved", type=Path,
+                        help="the resolution gold folder (default: polnear-resolved beside "
+                             "--polnear); its SPLIT/ files are scored where present")
+    parser.add_argument("--score", type=Path, metavar="FILE",
+                        help="score the lines of an earlier --predictions FILE instead of "
+                             "running the extractors (no speed figures)")
     args = parser.parse_args(argv)
     if args.polnear is None:
         print("Error: --polnear DIR is required (the PolNeAR corpus folder)", file=sys.stderr)
@@ -156,14 +205,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.limit:
         docs = docs[: args.limit]
-    started = time.perf_counter()
-    preds = predict(docs, args.quotes_only)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    if args.score:
+        by_doc = {p["doc"]: p for p in map(json.loads, args.score.read_text("utf-8").splitlines())}
+        preds = [by_doc.get(d.name, {"doc": d.name, "quotes": [], "claims": []}) for d in docs]
+    else:
+        preds = predict(docs, args.quotes_only)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     words = sum(len(d.text.split()) for d in docs)
     result = score(docs, preds)
+    gold_dir = (args.resolved or args.polnear.parent / "polnear-resolved") / args.split
+    try:
+        result["resolved"] = score_resolved(docs, preds, gold_dir) if gold_dir.is_dir() else None
+    except resolved.GoldMismatch as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
     result.update(
         docs=len(docs),
         seconds=round(seconds, 2),
+        cpu_seconds=round(cpu_seconds, 2),
         docs_per_s=round(len(docs) / seconds, 3),
         words_per_s=round(words / seconds, 1),
     )
