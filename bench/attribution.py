@@ -108,8 +108,7 @@ def predict(docs: Sequence[Document], quotes_only: bool = False) -> list[Predict
     """Run the extractors over the raw texts, one parse per text; offsets are into each
     original ``.txt``. PolNeAR keeps only the outermost of nested attributions, so claims
     nested in another (with a parent) are not predicted."""
-    from newsetl.extract.attributions import extract_attributions_many
-    from newsetl.extract.quotes import extract_quotes_many
+    from newsetl.extract.attribution import extract_attributions_many, extract_quotes_many
 
     texts = [d.text for d in docs]
     if quotes_only:  # the speed baseline: quotes alone, texts without marks not parsed

@@ -342,7 +342,7 @@ def extract(files: tuple[str, ...], as_json: bool) -> None:
     """
     import json
 
-    from newsetl.extract.attributions import extract_attributions_many
+    from newsetl.extract.attribution import extract_attributions_many
     from newsetl.extract.dated import parse_dated, read_dated_content
 
     contents = []

@@ -29,7 +29,7 @@ def find_attributions(articles: Sequence[Article]) -> Found:
     if not articles:
         return {}
     # spaCy loads on first use only: runs with nothing new never pay for it
-    from newsetl.extract.attributions import extract_attributions_many
+    from newsetl.extract.attribution import extract_attributions_many
 
     found = extract_attributions_many([a.content for a in articles])
     progress.report("quotes", len(articles))
@@ -39,6 +39,6 @@ def find_attributions(articles: Sequence[Article]) -> Found:
 def extractor_versions() -> dict[str, str]:
     """Every extractor's version, as a run records them and rows carry them."""
     from newsetl.extract.article import EXTRACTOR_VERSION
-    from newsetl.extract.attributions import VERSIONS
+    from newsetl.extract.attribution import VERSIONS
 
     return {"article": EXTRACTOR_VERSION, **VERSIONS}

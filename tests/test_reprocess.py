@@ -41,9 +41,9 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
     ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles, quotes = rows(ingested.db, ARTICLES), rows(ingested.db, QUOTES)
-    import newsetl.extract.attributions
+    import newsetl.extract.attribution
 
-    monkeypatch.setitem(newsetl.extract.attributions.VERSIONS, "quotes", "quotes-test-bump")
+    monkeypatch.setitem(newsetl.extract.attribution.VERSIONS, "quotes", "quotes-test-bump")
 
     summary = reprocess_flow(ingested, "quotes")
 
@@ -53,7 +53,7 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
     assert rows(ingested.db, "SELECT DISTINCT extractor_version, run_id FROM quotes") == [
         ("quotes-test-bump", summary.run_id)]
     assert rows(ingested.db, "SELECT DISTINCT extractor, version FROM article_extractions"
-                             " ORDER BY 1") == [("claims", "claims-1"),
+                             " ORDER BY 1") == [("claims", "claims-2"),
                                                 ("quotes", "quotes-test-bump")]
     # a second reprocess finds everything at the current version
     assert reprocess_flow(ingested, "quotes").quotes_articles == 0
@@ -110,11 +110,11 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
 def test_a_claims_version_bump_rewrites_the_claims_and_leaves_the_quotes(
     ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsetl.extract.attributions
+    import newsetl.extract.attribution
 
     quotes = rows(ingested.db, "SELECT quote_id, run_id FROM quotes ORDER BY quote_id")
     claims = rows(ingested.db, "SELECT claim_id, content FROM claims ORDER BY claim_id")
-    monkeypatch.setitem(newsetl.extract.attributions.VERSIONS, "claims", "claims-test-bump")
+    monkeypatch.setitem(newsetl.extract.attribution.VERSIONS, "claims", "claims-test-bump")
 
     summary = reprocess_flow(ingested, "claims")
 

@@ -16,8 +16,8 @@ few patterns, each giving a cue, a content and (maybe) a source:
 - a hedge adverb with no source (`X is reportedly trying to ...`);
 - a paragraph led by a bare name and a colon (`PENCE: ...`, headlines `Graham: ...`).
 
-Cue words are in ``extract.cues``, chosen and pruned by their precision on PolNeAR train.
-Sources are resolved to names with ``extract.speakers.Resolver``. A claim whose cue lies in
+Cue words are the shared lexicon's (``lexicon``): a verb outside its classes makes no claim.
+Sources are resolved by the article's entity model (``entities``). A claim whose cue lies in
 another claim's content, or heads a relative clause on another claim's cue (`Politico
 reported the plan based on sources who said ...`), is nested: ``parent`` is the outer
 claim's index (PolNeAR annotates only outer claims). Content that the quote extractor
@@ -32,18 +32,18 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from newsetl.extract.cues import (
+from newsetl.extract.attribution.entities import ArticleEntities, ParsedArticle
+from newsetl.extract.attribution.lexicon import (
     ADDRESSEE_VERBS,
-    ANONYMOUS_HEADS,
     AS_VERBS,
     CLAIM_VERBS,
+    CLASS_STRENGTH,
     CLAUSE_ONLY_VERBS,
     CONTENT_PREPS,
     CUE_ADJECTIVES,
+    CUE_CLASS_OF,
     CUE_NOUNS,
     HEDGE_ADVERBS,
-    MEDIA_HEADS,
-    MEDIA_NAMES,
     OBJECT_PREPS,
     OBJECT_VERBS,
     PASSIVE_HEDGES,
@@ -52,22 +52,19 @@ from newsetl.extract.cues import (
     QUESTION_VERBS,
     RAISING_VERBS,
 )
-from newsetl.extract.nlp import load_nlp
-from newsetl.extract.quotes import Quote, _for_parsing, paragraphs, quotes_from_doc, scan
-from newsetl.extract.speakers import (
-    TITLES,
-    Resolver,
+from newsetl.extract.attribution.marks import paragraphs
+from newsetl.extract.attribution.quotes import Quote
+from newsetl.extract.attribution.sieve import (
     Source,
     _mention_span,
-    _plain_name,
+    confidence,
+    make_source,
     source_of_verb,
 )
 
-CLAIMS_VERSION = "claims-1"
+CLAIMS_VERSION = "claims-2"
 
 Span = tuple[int, int]
-
-SOURCE_TYPES = ("person", "organisation", "media", "anonymous", "none")
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class Claim:
     ``spans`` are offsets into the text as given (``text[s:e]``); a content split by its
     cue or a hedge (`Biden is | trying to ...`) has several. ``source`` is the resolved
     name, ``source_mention``/``source_span`` the mention as written; ``source_type`` is
-    one of ``SOURCE_TYPES`` ("none" when no source is in the text). ``parent`` is the
+    one of ``entities.SOURCE_TYPES`` ("none" when no source is in the text). ``parent`` is the
     index, in the same list, of the claim this one is nested in.
     """
 
@@ -92,6 +89,9 @@ class Claim:
     hedge: str | None
     negated: bool
     parent: int | None
+    confidence: float = 0.0
+    source_entity: int | None = None
+    """index of the source's entity in the article's entity model (None when unnamed)"""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape printed by ``newsetl extract --json``."""
@@ -107,6 +107,7 @@ class Claim:
             "hedge": self.hedge,
             "negated": self.negated,
             "parent": self.parent,
+            "confidence": self.confidence,
         }
 
 
@@ -296,54 +297,48 @@ def _addressee_free(verb: Token, toks: list[Token]) -> list[Token]:
 # sources
 
 
-def _agent_source(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> Source | None:
+def _agent_source(verb: Token, blocked: Sequence[Span], model: ArticleEntities) -> Source | None:
     """`was reported by Politico`: the agent of a passive cue."""
     for c in verb.children:
         if c.dep_ == "agent":
             objs = [g for g in c.children if g.dep_ == "pobj"]
             if objs:
-                return _source_at(objs[0], (verb,), resolver)
+                return _source_at(objs[0], (verb,), model)
     return None
 
 
-def _source_at(tok: Token, cue: Sequence[Token], resolver: Resolver) -> Source:
+def _source_at(tok: Token, cue: Sequence[Token], model: ArticleEntities,
+               how: str = "cue-subject") -> Source:
     """The source whose mention is the noun phrase headed by ``tok``, through ``cue``."""
-    s, e = _mention_span(tok)
-    around = tok.doc.char_span(s, e, alignment_mode="expand")  # Doc.text would join all
-    mention = around.text[s - around.start_char : e - around.start_char]
     first, last = cue[0], cue[-1]
-    return Source(
-        mention=mention,
-        span=(s, e),
-        name=resolver.name_for(s, e) or _plain_name(mention),
-        cue=first.doc[first.i : last.i + 1].text,
-        cue_span=(first.idx, last.idx + len(last.text)),
-    )
+    return make_source(tok.doc, _mention_span(tok), model.resolve_token(tok),
+                       first.doc[first.i : last.i + 1].text,
+                       (first.idx, last.idx + len(last.text)), how)
 
 
 # patterns
 
 
-def _from_verb(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+def _from_verb(verb: Token, blocked: Sequence[Span], model: ArticleEntities) -> _Found | None:
     """A cue verb with its content and source (None when it reports nothing)."""
     if verb.lower_ in RAISING_VERBS:
         return _from_raising(verb)
     if verb.lower_ not in CLAIM_VERBS:
         return None
     if _is_passive(verb):
-        return _from_passive(verb, blocked, resolver)
+        return _from_passive(verb, blocked, model)
     content = _verb_content(verb)
     if not content:
         return None
     content = _without_other_cues(verb, _addressee_free(verb, content))
-    src = source_of_verb(verb, blocked, resolver)
+    src = source_of_verb(verb, blocked, model)
     return _Found((verb,), tuple(content), src)
 
 
-def _from_passive(verb: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+def _from_passive(verb: Token, blocked: Sequence[Span], model: ArticleEntities) -> _Found | None:
     """`it was reported that ...`, `X is expected to ...`, `X was accused of ...` (hedged,
     no source) and `X was endorsed by Y` (Y's claim about X)."""
-    src = _agent_source(verb, blocked, resolver)
+    src = _agent_source(verb, blocked, model)
     subj = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
     content = _verb_content(verb) or []
     if not content and verb.lower_ in AS_VERBS:
@@ -373,7 +368,7 @@ def _from_raising(verb: Token) -> _Found | None:
     return _Found((verb,), tuple(content), None, hedge=verb.text)
 
 
-def _from_according(tok: Token, resolver: Resolver) -> _Found | None:
+def _from_according(tok: Token, model: ArticleEntities) -> _Found | None:
     """`according to X, ...`: the clause the phrase hangs on, without the phrase."""
     if tok.lower_ != "according" or tok.i + 1 >= len(tok.doc) or tok.nbor().lower_ != "to":
         return None
@@ -385,7 +380,7 @@ def _from_according(tok: Token, resolver: Resolver) -> _Found | None:
     while head.dep_ not in ("ROOT", "ccomp", "conj", "relcl", "advcl") and head.head.i != head.i:
         head = head.head
     content = _subtree(head, skip=[tok])
-    src = _source_at(objs[0], (tok, to), resolver)
+    src = _source_at(objs[0], (tok, to), model)
     return _Found((tok, to), tuple(content), src)
 
 
@@ -418,7 +413,7 @@ def _noun_content(noun: Token) -> list[Token] | None:
     return None
 
 
-def _from_noun(noun: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+def _from_noun(noun: Token, blocked: Sequence[Span], model: ArticleEntities) -> _Found | None:
     """`the claim that ...`, `his determination to ...`, `her criticism of X`: a cue noun
     with its content; the source is its possessor or the subject of its verb."""
     content = _noun_content(noun)
@@ -427,7 +422,7 @@ def _from_noun(noun: Token, blocked: Sequence[Span], resolver: Resolver) -> _Fou
     src = None
     poss = [c for c in noun.children if c.dep_ == "poss"]
     if poss:
-        src = _source_at(poss[0], (noun,), resolver)
+        src = _source_at(poss[0], (noun,), model)
     else:
         # `Trump made the claim that ...`, `voted in favor of X`: the verb's subject
         verb = noun.head
@@ -435,13 +430,13 @@ def _from_noun(noun: Token, blocked: Sequence[Span], resolver: Resolver) -> _Fou
             verb = verb.head
         if not verb.tag_.startswith("VB") or noun.dep_ not in ("dobj", "attr", "pobj"):
             return _Found((noun,), tuple(content), None)
-        src = source_of_verb(verb, blocked, resolver)
+        src = source_of_verb(verb, blocked, model)
         if src is not None:
             src = replace(src, cue=noun.text, cue_span=(noun.idx, noun.idx + len(noun.text)))
     return _Found((noun,), tuple(content), src)
 
 
-def _from_adjective(adj: Token, blocked: Sequence[Span], resolver: Resolver) -> _Found | None:
+def _from_adjective(adj: Token, blocked: Sequence[Span], model: ArticleEntities) -> _Found | None:
     """`X is critical of Y`, `X was confident that ...`: a stance adjective after a copula,
     the subject's claim."""
     if adj.lower_ not in CUE_ADJECTIVES or adj.dep_ != "acomp":
@@ -458,7 +453,7 @@ def _from_adjective(adj: Token, blocked: Sequence[Span], resolver: Resolver) -> 
             break
     if not content:
         return None
-    src = source_of_verb(adj.head, blocked, resolver)
+    src = source_of_verb(adj.head, blocked, model)
     if src is not None:
         src = replace(src, cue=adj.text, cue_span=(adj.idx, adj.idx + len(adj.text)))
     return _Found((adj,), tuple(content), src)
@@ -475,35 +470,6 @@ def _hedge_of(found: _Found) -> str | None:
 
 
 # assembly
-
-
-def _source_type(src: Source | None, doc: Doc, resolver: Resolver) -> str:
-    """person, organisation, media, anonymous or none, from the mention and its entity."""
-    if src is None:
-        return "none"
-    span = doc.char_span(*src.span, alignment_mode="expand")
-    if span is None:
-        return "none"
-    words = {t.lower_ for t in span}
-    head = span.root
-    entity = resolver.entity_for(*src.span)
-    if words & MEDIA_NAMES and any(t.tag_.startswith("NNP") for t in span) or (
-        head.lower_ in MEDIA_HEADS
-    ):
-        return "media"
-    if entity is not None:
-        return "person" if entity.kind == "PERSON" else "organisation"
-    if head.ent_type_ == "PERSON" or head.lower_ in ("he", "she", "i", "you") or TITLES.get(
-        head.lower_
-    ):
-        return "person"  # a name, a personal pronoun or a title (`the mayor`)
-    if head.ent_type_ in ("ORG", "NORP", "GPE"):
-        return "organisation"
-    if head.lower_ in ANONYMOUS_HEADS or head.lower_ in ("they", "who"):
-        return "anonymous"
-    if src.name and head.tag_.startswith("NNP"):
-        return "person"
-    return "organisation"
 
 
 def _hangs_on_relative(cue: Token, outer: Token) -> bool:
@@ -552,7 +518,7 @@ _CUE_WORDS = (
 ) | {"according"}
 
 
-def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Found]:
+def _find_all(doc: Doc, blocked: Sequence[Span], model: ArticleEntities) -> list[_Found]:
     """Every cue of the article with its content and source, in text order."""
     out = []
     for tok in doc:
@@ -563,15 +529,15 @@ def _find_all(doc: Doc, blocked: Sequence[Span], resolver: Resolver) -> list[_Fo
         found = None
         if tok.lower_ == "according":
             # tagged VBG, but never a verb of its own
-            found = _from_according(tok, resolver)
+            found = _from_according(tok, model)
         elif tok.tag_.startswith("VB"):
-            found = _from_verb(tok, blocked, resolver)
+            found = _from_verb(tok, blocked, model)
         elif tok.tag_ == "RB":
             found = _from_hedge(tok)
         elif tok.tag_ == "JJ":
-            found = _from_adjective(tok, blocked, resolver)
+            found = _from_adjective(tok, blocked, model)
         elif tok.tag_.startswith("NN"):
-            found = _from_noun(tok, blocked, resolver)
+            found = _from_noun(tok, blocked, model)
         if found is not None:
             out.append(found)
     return out
@@ -596,10 +562,13 @@ def _content_spans(f: _Found, text: str) -> list[Span]:
     return _spans(_trim(_without_asides(toks)))
 
 
-def _from_colons(doc: Doc, text: str, resolver: Resolver) -> list[_Found]:
+def _from_colons(article: ParsedArticle) -> list[_Found]:
     """`Pence: Flowers won't be at the debate`, `PENCE: ...`: a paragraph led by a bare
-    name and a colon (headlines, transcripts) is that name's claim."""
-    out = []
+    name and a colon (headlines, transcripts) is that name's claim. An all-caps label
+    counts only when it names an entity of the article or leads several paragraphs (a
+    transcript), so headings (`BREAKING:`, `WHAT COMES NEXT:`) and `Q:` are no sources."""
+    doc, text, model = article.doc, article.text, article.entities
+    leads = []
     for ps, pe in paragraphs(text):
         span = doc.char_span(ps, pe, alignment_mode="contract")
         if span is None:
@@ -608,18 +577,30 @@ def _from_colons(doc: Doc, text: str, resolver: Resolver) -> list[_Found]:
         if colon is None or colon.i == span.start or colon.i + 1 >= span.end:
             continue
         lead = list(doc[span.start : colon.i])
-        if not _bare_name(lead):
+        if _bare_name(lead):
+            leads.append((lead, colon, span))
+    labels = [" ".join(t.text for t in lead).lower() for lead, _, _ in leads]
+    out = []
+    for (lead, colon, span), label in zip(leads, labels, strict=True):
+        if label in _NOT_LABELS or len(label) < 2:
             continue
         s, e = lead[0].idx, lead[-1].idx + len(lead[-1].text)
-        src = Source(
-            mention=text[s:e],
-            span=(s, e),
-            name=resolver.name_for(s, e) or " ".join(text[s:e].split()),
-            cue=":",
-            cue_span=(colon.idx, colon.idx + 1),
-        )
+        res = model.resolve(s, e)
+        caps = all(t.text.isupper() for t in lead if t.is_alpha)
+        if caps and res.entity is None and labels.count(label) < 2:
+            continue
+        if res.name is None:
+            continue
+        src = make_source(doc, (s, e), res, ":", (colon.idx, colon.idx + 1), "label")
         out.append(_Found((colon,), tuple(doc[colon.i + 1 : span.end]), src))
     return out
+
+
+# heading and interview words that lead a paragraph with a colon but name nobody
+_NOT_LABELS = frozenset(
+    "breaking update updated watch read editor's note photo video live exclusive analysis "
+    "opinion q a question answer correction clarification note warning".split()
+) | {"what comes next", "what's next", "editor's note", "the latest", "related"}
 
 
 def _bare_name(lead: Sequence[Token]) -> bool:
@@ -631,23 +612,14 @@ def _bare_name(lead: Sequence[Token]) -> bool:
     return all(t.tag_ in ("NNP", "NNPS", "POS", "HYPH") or t.text.isupper() for t in lead)
 
 
-def claims_from_doc(text: str, doc: Doc, quotes: Sequence[Quote] | None = None) -> list[Claim]:
-    """Extract claims from ``text`` given its spaCy parse (of ``_for_parsing(text)``).
-
-    ``quotes`` are the article's quotes from ``quotes_from_doc`` on the same parse; they
-    are extracted here when not given. Direct quotes are never claims.
-    """
-    text = _for_parsing(text)
-    if quotes is None:
-        quotes = quotes_from_doc(text, doc)
-    marks = [
-        (seg.open_mark[0], seg.close_mark[1] if seg.close_mark else seg.end) for seg in scan(text)
-    ]
+def find_claims(article: ParsedArticle, quotes: Sequence[Quote]) -> list[Claim]:
+    """The claims of a parsed article; ``quotes`` are its quotes from ``find_quotes``
+    (content that is a direct quote is never a claim)."""
+    text, doc, model, marks = article.text, article.doc, article.entities, article.quoted
     direct = [s for q in quotes if q.kind == "direct" for s in q.spans]
-    resolver = Resolver(doc, quoted=marks)
     kept: list[tuple[_Found, list[Span]]] = []
     seen: set[tuple[Span, ...]] = set()
-    for f in _find_all(doc, marks, resolver) + _from_colons(doc, text, resolver):
+    for f in _find_all(doc, marks, model) + _from_colons(article):
         spans = _content_spans(f, text)
         if not spans or _inside(spans, direct) >= 0.5 or _inside(spans, marks) >= 0.9:
             continue
@@ -667,25 +639,24 @@ def claims_from_doc(text: str, doc: Doc, quotes: Sequence[Quote] | None = None) 
                 source=src.name if src else None,
                 source_mention=src.mention if src else None,
                 source_span=src.span if src else None,
-                source_type=_source_type(src, doc, resolver),
+                source_type=src.type if src else "none",
                 cue=text[cue_span[0] : cue_span[1]],
                 cue_span=cue_span,
                 hedge=_hedge_of(f),
                 negated=_negated(f.cue[0]),
                 parent=parent,
+                confidence=_claim_confidence(f, spans),
+                source_entity=src.entity if src else None,
             )
         )
     return claims
 
 
-def extract_claims(text: str) -> list[Claim]:
-    """Extract the claims of one article (dated format or raw text)."""
-    return extract_claims_many([text])[0]
-
-
-def extract_claims_many(texts: Iterable[str], batch_size: int = 16) -> list[list[Claim]]:
-    """Extract claims from many articles, parsing them in batches with ``nlp.pipe``."""
-    texts = list(texts)
-    nlp = load_nlp()
-    docs = nlp.pipe((_for_parsing(t) for t in texts), batch_size=batch_size)
-    return [claims_from_doc(t, doc) for t, doc in zip(texts, docs, strict=True)]
+def _claim_confidence(f: _Found, spans: Sequence[Span]) -> float:
+    """The rule-based confidence of a claim: its source's (``sieve.confidence``) with the
+    cue's class strength; a claim with no source in the text rests on its cue alone."""
+    cue = f.cue[0]
+    strength = CLASS_STRENGTH.get(CUE_CLASS_OF.get(cue.lower_, ""), 0.6)
+    if f.source is None:
+        return round(strength * 0.6, 3)
+    return confidence(f.source, spans, "indirect", strength)

@@ -1,0 +1,683 @@
+"""One entity model per article: every mention of a person or organisation clustered, and
+any mention (a name, a surname, a pronoun, a descriptor) resolved to its entity.
+
+Built once per parsed article and shared by the quote and claim extractors:
+
+- named mentions are spaCy's PERSON, ORG and GPE entities and titled names the small
+  model misses ("Mayor Ana Ruiz"), cleaned of titles, possessives and stray words
+  (`special envoy to Chile Ruth Baines` is Ruth Baines), coordinations split ("Trump and
+  Pence"); names in headings, all-caps lines, bylines and datelines are no mentions;
+- people cluster by surname with compatible first names ("Okafor", "Mr. Okafor" and
+  "Daniel Okafor" are one entity), organisations by normalised name or acronym; an
+  entity's name is the fullest the article gives outside quotes, titles stripped;
+- descriptors attached to a name (`Republican nominee Donald Trump`, `Clinton, the
+  Democratic nominee,`, `the hotel's manager, Tom Reyes`) become the entity's roles, so
+  `the nominee` resolves later; `X's campaign` is the organisation "X campaign";
+- third-person pronouns are resolved in text order by salience: recency counted in
+  sentences outside quotes, subject position, having spoken, agreement in gender (first
+  names, honorifics, earlier pronouns) and number;
+- unnamed groups and roles ("officials", "a spokesman for Disney") resolve to no name,
+  typed ``anonymous``; "I"/"we" in the writer's voice to the article's author.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from newsetl.extract.attribution.lexicon import (
+    ANONYMOUS_HEADS,
+    CLAIM_VERBS,
+    FIRST_PERSON,
+    HONORIFIC_GENDER,
+    MEDIA_HEADS,
+    MEDIA_NAMES,
+    PRONOUNS,
+    RELATIVE,
+    SECOND_PERSON,
+    TITLES,
+)
+from newsetl.extract.attribution.marks import Segment, paragraphs, quoted_extents
+from newsetl.extract.attribution.names import gender_of
+
+Span = tuple[int, int]
+
+SOURCE_TYPES = ("person", "organisation", "media", "anonymous", "author", "none")
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_NAMED_LABELS = ("PERSON", "ORG", "GPE")
+# salience: a mention's weight, halved for each sentence (outside quotes) since
+_DECAY = 0.5
+_SUBJECT_WEIGHT = 0.8
+_SPEAKER_WEIGHT = 0.5
+_UNKNOWN_GENDER = 0.6
+_MAX_SENTENCES_BACK = 6
+# words that head an organisation's own units: `X campaign`, `the Obama administration`
+_OWNED_ORGS = frozenset({"campaign", "administration"})
+# descriptions that pick the latest organisation of the article (`the company said`)
+_GENERIC_ORGS = frozenset(
+    "company firm group organization organisation agency department committee court "
+    "ministry government party union council board commission bureau office".split()
+)
+_PARTY_SYNONYMS = {"gop": "republican", "republicans": "republican", "democrats": "democratic",
+                   "democrat": "democratic"}
+# heading words that may stand before a colon but name nobody
+_NOT_NAMES = frozenset(
+    "breaking update updated watch read editor note photo video live exclusive analysis "
+    "opinion q a question answer what why how when where who next more related".split()
+)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a mention refers to: a name (None for nobody named), a source type, the
+    entity's index in the article (None when unnamed) and how it was resolved."""
+
+    name: str | None
+    type: str
+    entity: int | None = None
+    how: str = "name"
+
+
+NOBODY = Resolution(None, "none", None, "none")
+
+
+@dataclass
+class Entity:
+    """One person or organisation of the article with every name it goes by."""
+
+    id: int
+    kind: str  # PERSON, ORG, GPE, MEDIA
+    key: str  # a person's surname, an organisation's normalised name
+    names: list[tuple[str, ...]] = field(default_factory=list)
+    printed: dict[tuple[str, ...], str] = field(default_factory=dict)
+    unquoted: set[tuple[str, ...]] = field(default_factory=set)
+    firsts: set[str] = field(default_factory=set)
+    gender: str | None = None
+    roles: set[str] = field(default_factory=set)
+    role_mods: set[str] = field(default_factory=set)
+    mentions: list[int] = field(default_factory=list)  # token indices of mention heads
+    spoke: list[int] = field(default_factory=list)  # token indices where it is a cue's subject
+    acronym: str | None = None
+    fixed_name: str | None = None  # `Clinton campaign`: a derived name, not a mention
+
+    @property
+    def type(self) -> str:
+        if self.kind == "PERSON":
+            return "person"
+        return "media" if self.kind == "MEDIA" else "organisation"
+
+    def display(self) -> str:
+        """The fullest name the article gives (outside quotes when it can), titles stripped."""
+        if self.fixed_name:
+            return self.fixed_name
+        names = [n for n in self.names if n in self.unquoted] or self.names
+        if self.kind == "PERSON":
+            best = max(names, key=lambda n: (len(n), sum(map(len, n))))
+        else:
+            # an organisation's spelled-out name beats its acronym
+            best = max(names, key=lambda n: (len(n) > 1 or not n[0].isupper(), len(n),
+                                             sum(map(len, n))))
+        return self.printed.get(best, " ".join(best))
+
+
+def _norm(words: Sequence[str]) -> str:
+    words = [w.replace(".", "").lower() for w in words]
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(w for w in words if w)
+
+
+def _acronym(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and"))
+
+
+def _is_title(t: Token) -> bool:
+    return t.lower_ in TITLES
+
+
+def _looks_media(words: Sequence[str]) -> bool:
+    low = {w.lower() for w in words}
+    return bool(low & MEDIA_NAMES) and any(w[:1].isupper() for w in words)
+
+
+class ArticleEntities:
+    """The entity model of one parsed article.
+
+    ``resolve(start, end)`` takes the character span of a mention and returns its
+    ``Resolution``; ``speaker(tok)`` notes that a token's entity spoke (raising its salience
+    for later pronouns).
+    """
+
+    def __init__(self, doc: Doc, quoted: Sequence[Span], authors: Sequence[str] = ()) -> None:
+        self.doc = doc
+        self.quoted = sorted(quoted)
+        self.authors = tuple(a for a in authors if a)
+        self.entities: list[Entity] = []
+        self._tok_entity: dict[int, int] = {}  # token index -> entity id (named mentions)
+        self._plural: list[tuple[int, Resolution]] = []  # plural antecedents: head, resolution
+        self._pronoun: dict[int, Resolution] = {}
+        self._in_quote = self._quoted_tokens()
+        self._sent_of, self._sent_rank = self._sentences()
+        self._excluded = self._excluded_tokens()
+        self._index_names()
+        self._index_owned()
+        self._index_roles()
+        self._index_plurals()
+        self._resolve_pronouns()
+
+    # building
+
+    def _quoted_tokens(self) -> list[bool]:
+        out = [False] * len(self.doc)
+        k = 0
+        for t in self.doc:
+            last = t.idx + len(t.text) - 1
+            while k < len(self.quoted) and self.quoted[k][1] <= last:
+                k += 1
+            out[t.i] = k < len(self.quoted) and self.quoted[k][0] <= last < self.quoted[k][1]
+        return out
+
+    def _sentences(self) -> tuple[list[int], list[int]]:
+        """Each token's sentence, and each sentence's rank counting only sentences with
+        words outside quotes (so quoted paragraphs do not age a speaker)."""
+        sent_of = [0] * len(self.doc)
+        ranks = []
+        rank = 0
+        for si, sent in enumerate(self.doc.sents):
+            if any(not self._in_quote[t.i] and not t.is_punct and not t.is_space for t in sent):
+                rank += 1
+            ranks.append(rank)
+            for t in sent:
+                sent_of[t.i] = si
+        return sent_of, ranks
+
+    def _excluded_tokens(self) -> set[int]:
+        """Tokens of headings, all-caps lines, bylines and datelines: never mentions."""
+        out: set[int] = set()
+        text = self.doc.text
+        for ps, pe in paragraphs(text):
+            para = text[ps:pe]
+            span = self.doc.char_span(ps, pe, alignment_mode="expand")
+            if span is None:
+                continue
+            letters = [c for c in para if c.isalpha()]
+            words = para.split()
+            is_caps = len(letters) >= 2 and all(c.isupper() for c in letters)
+            is_byline = bool(re.match(r"(?i)^(by|reporting by|written by|edited by)\s+[A-Z]", para)) \
+                and len(words) <= 12
+            is_heading = len(words) <= 8 and not para.rstrip().endswith((".", "?", "!", '"', "”", ":")) \
+                and not any(t.tag_.startswith("VB") for t in span)
+            if is_caps or is_byline or is_heading:
+                out.update(t.i for t in span)
+                continue
+            # a dateline: `WASHINGTON (AP) —` before the story's first words
+            m = re.match(r"^[A-Z][A-Z .,'-]+(\([A-Za-z]+\))?\s*[—–-]+\s", para)
+            if m:
+                out.update(t.i for t in span if t.idx < ps + m.end())
+        return out
+
+    def _name_spans(self) -> list[SpacySpan]:
+        """Named-entity spans plus titled names the model misses, split at `and`."""
+        doc = self.doc
+        spans = [e for e in doc.ents if e.label_ in _NAMED_LABELS]
+        taken = {i for e in spans for i in range(e.start, e.end)}
+        i = 0
+        while i < len(doc):
+            t = doc[i]
+            if _is_title(t) and TITLES[t.lower_] and t.text[:1].isupper() and i not in taken:
+                end = i + 1
+                while (end < len(doc) and doc[end].tag_ in ("NNP", "NNPS")
+                       and doc[end].text[:1].isupper() and end not in taken
+                       and not _is_title(doc[end])):
+                    end += 1
+                if end - i >= 2:
+                    spans.append(SpacySpan(doc, i, end, label="PERSON"))
+                    i = end
+                    continue
+            i += 1
+        out = []
+        for span in sorted(spans, key=lambda s: s.start):
+            start = span.start
+            for k in range(span.start, span.end):
+                if doc[k].lower_ in ("and", "&") and span.label_ != "ORG" or doc[k].text == ",":
+                    if k > start:
+                        out.append(SpacySpan(doc, start, k, label=span.label_))
+                    start = k + 1
+            if start < span.end:
+                out.append(SpacySpan(doc, start, span.end, label=span.label_))
+        return out
+
+    def _clean(self, span: SpacySpan) -> list[Token]:
+        toks = list(span)
+        while toks and (_is_title(toks[0]) or toks[0].is_punct or toks[0].lower_ == "the"):
+            toks = toks[1:]
+        while toks and (toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
+            toks = toks[:-1]
+        # `envoy to Chile Ruth Baines`: a place glued before a first name
+        if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN":
+            if gender_of(toks[1].text) is not None and gender_of(toks[0].text) is None:
+                toks = toks[1:]
+        return toks
+
+    def _index_names(self) -> None:
+        doc = self.doc
+        by_key: dict[str, list[Entity]] = {}
+        text = doc.text
+        for span in self._name_spans():
+            toks = self._clean(span)
+            if not toks or any(t.i in self._excluded for t in toks):
+                continue
+            words = tuple(t.text for t in toks)
+            if all(not w[:1].isalpha() for w in words):
+                continue
+            kind = self._kind(span, toks)
+            entity = self._attach(by_key, kind, words)
+            if entity is None:
+                key = words[-1].lower() if kind == "PERSON" else _norm(words)
+                entity = Entity(id=len(self.entities), kind=kind, key=key)
+                if kind != "PERSON":
+                    entity.acronym = _acronym(words) if len(words) > 1 else None
+                self.entities.append(entity)
+                by_key.setdefault(key, []).append(entity)
+                if entity.acronym:
+                    by_key.setdefault("acr:" + entity.acronym, []).append(entity)
+            elif kind == "PERSON" and entity.kind != "PERSON":
+                entity.kind = "PERSON"
+            if words not in entity.names:
+                entity.names.append(words)
+                entity.printed[words] = text[toks[0].idx : toks[-1].idx + len(toks[-1])]
+            if len(words) > 1 and entity.kind == "PERSON":
+                entity.firsts.add(words[0].lower())
+                entity.gender = entity.gender or gender_of(words[0])
+            prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+            entity.gender = HONORIFIC_GENDER.get(prev) or entity.gender
+            if span.start > 0 and _is_title(doc[span.start - 1]) and TITLES[prev]:
+                entity.roles.add(TITLES[prev])
+            head = toks[-1] if entity.kind == "PERSON" else span.root
+            quoted = self._in_quote[head.i]
+            if not quoted:
+                entity.unquoted.add(words)
+                entity.mentions.append(head.i)
+            for t in toks:
+                self._tok_entity[t.i] = entity.id
+            if span.root.i not in self._tok_entity:
+                self._tok_entity[span.root.i] = entity.id
+
+    def _kind(self, span: SpacySpan, toks: list[Token]) -> str:
+        words = [t.text for t in toks]
+        prev = self.doc[span.start - 1] if span.start > 0 else None
+        if _looks_media(words) or any(w.lower() in MEDIA_HEADS for w in words[-1:]):
+            return "MEDIA"
+        if span.label_ == "PERSON" or (prev is not None and _is_title(prev)):
+            return "PERSON"
+        if len(words) >= 2 and gender_of(words[0]) is not None:
+            return "PERSON"
+        return span.label_
+
+    def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...]):
+        """The known entity this name belongs to (same surname and compatible first name,
+        same organisation name or acronym), or None."""
+        if kind == "PERSON" or len(words) == 1:
+            key = words[-1].lower()
+            first = words[0].lower() if len(words) > 1 else None
+            people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
+            for entity in reversed(people):
+                if first is None or not entity.firsts or first in entity.firsts or (
+                    len(first) <= 2 and any(f.startswith(first[0]) for f in entity.firsts)
+                ):
+                    return entity
+            if people:
+                return None  # another first name: another person of that surname
+            if len(words) == 1:
+                # a surname met first inside a longer name ("Obama administration")
+                for entity in self.entities:
+                    if entity.kind == "PERSON" and any(n[-1] == words[0] for n in entity.names):
+                        return entity
+        if kind != "PERSON":
+            norm = _norm(words)
+            for entity in by_key.get(norm, []):
+                if entity.kind != "PERSON":
+                    return entity
+            if len(words) == 1 and words[0].isupper():
+                found = [e for e in by_key.get("acr:" + words[0], []) if e.kind != "PERSON"]
+                if found:
+                    return found[-1]
+            if len(words) == 1:
+                for entity in by_key.get(words[0].lower(), []):
+                    return entity
+        return None
+
+    def _index_owned(self) -> None:
+        """`Clinton's campaign`, `the Trump campaign`: the organisation "X campaign"."""
+        by_name: dict[str, Entity] = {}
+        for t in self.doc:
+            if t.lower_ not in _OWNED_ORGS or t.i in self._tok_entity or t.i in self._excluded:
+                continue
+            owner = next((c for c in t.lefts if c.dep_ in ("poss", "compound")
+                          and c.i in self._tok_entity), None)
+            if owner is None:
+                continue
+            entity = self.entities[self._tok_entity[owner.i]]
+            base = entity.display().split()[-1] if entity.kind == "PERSON" else entity.display()
+            name = f"{base} {t.lower_}"
+            org = by_name.get(name)
+            if org is None:
+                org = Entity(id=len(self.entities), kind="ORG", key=name.lower(), fixed_name=name)
+                org.names.append((name,))
+                self.entities.append(org)
+                by_name[name] = org
+            self._tok_entity[t.i] = org.id
+            if not self._in_quote[t.i]:
+                org.mentions.append(t.i)
+
+    def _index_roles(self) -> None:
+        """Descriptors attached to names become roles of their entities."""
+        for t in self.doc:
+            eid = self._tok_entity.get(t.i)
+            if eid is None or t.i in self._excluded:
+                continue
+            entity = self.entities[eid]
+            # `Republican nominee Donald Trump`: compounds and modifiers before the name
+            for c in t.lefts:
+                if c.dep_ in ("compound", "amod", "nmod") and c.i not in self._tok_entity:
+                    if c.tag_ in ("NN", "NNS") or _is_title(c):
+                        self._add_role(entity, c)
+            # `Clinton, the Democratic nominee,`
+            for c in t.children:
+                if c.dep_ == "appos" and c.i not in self._tok_entity and c.tag_.startswith("NN"):
+                    self._add_role(entity, c)
+            # `the hotel's manager, Tom Reyes` and `spokeswoman Hope Hicks`
+            if t.dep_ == "appos" and t.head.i not in self._tok_entity and t.head.tag_ in ("NN", "NNS"):
+                self._add_role(entity, t.head)
+
+    def _add_role(self, entity: Entity, head: Token) -> None:
+        entity.roles.add(head.lower_)
+        entity.role_mods |= {_PARTY_SYNONYMS.get(c.lower_, c.lower_) for c in head.subtree
+                             if c.i != head.i and c.tag_ in ("JJ", "NNP", "NN", "NNPS")}
+
+    def _index_plurals(self) -> None:
+        """Plural antecedents of "they": unnamed groups and coordinated names."""
+        for t in self.doc:
+            if self._in_quote[t.i] or t.i in self._excluded:
+                continue
+            if t.dep_ not in (*_SUBJ, "dobj", "pobj", "appos"):
+                continue
+            if t.tag_ in ("NNS", "NNPS") and t.i not in self._tok_entity:
+                self._plural.append((t.i, Resolution(None, "anonymous", None, "group")))
+            elif t.i in self._tok_entity and any(c.dep_ == "conj" for c in t.children):
+                res = self._coordinated(t)
+                if res is not None and res.name and ";" in res.name:
+                    self._plural.append((t.i, res))
+
+    # salience and pronouns
+
+    def _age(self, tok: int, at: int) -> int:
+        return self._sent_rank[self._sent_of[at]] - self._sent_rank[self._sent_of[tok]]
+
+    def _weight(self, tok: int) -> float:
+        t = self.doc[tok]
+        w = 1.0
+        if t.dep_ in _SUBJ or (t.dep_ in ("compound", "flat") and t.head.dep_ in _SUBJ):
+            w += _SUBJECT_WEIGHT
+            verb = t.head if t.dep_ in _SUBJ else t.head.head
+            if verb.lower_ in CLAIM_VERBS:
+                w += _SPEAKER_WEIGHT
+        return w
+
+    def _salience(self, entity: Entity, at: int) -> float:
+        best = 0.0
+        for tok in entity.mentions + entity.spoke:
+            if tok >= at:
+                continue
+            age = self._age(tok, at)
+            if age > _MAX_SENTENCES_BACK:
+                continue
+            w = self._weight(tok) + (_SPEAKER_WEIGHT if tok in entity.spoke else 0.0)
+            best = max(best, w * _DECAY ** age)
+        return best
+
+    def _resolve_pronouns(self) -> None:
+        for t in self.doc:
+            low = t.lower_
+            if low not in PRONOUNS or self._in_quote[t.i] or t.i in self._excluded:
+                continue
+            res = self._antecedent(t, PRONOUNS[low])
+            if res is None:
+                continue
+            self._pronoun[t.i] = res
+            if res.entity is not None:
+                entity = self.entities[res.entity]
+                entity.mentions.append(t.i)
+                entity.mentions.sort()
+                if entity.kind == "PERSON" and entity.gender is None and res.how == "pronoun":
+                    entity.gender = PRONOUNS[low]
+
+    def _antecedent(self, t: Token, gender: str) -> Resolution | None:
+        at = t.i
+        scored: list[tuple[float, Resolution]] = []
+        for entity in self.entities:
+            if gender in ("m", "f"):
+                if entity.kind != "PERSON" or entity.gender not in (gender, None):
+                    continue
+                factor = 1.0 if entity.gender == gender else _UNKNOWN_GENDER
+            elif gender == "n":
+                if entity.kind == "PERSON":
+                    continue
+                factor = 1.0
+            else:  # they: organisations speak as "they" too
+                if entity.kind == "PERSON":
+                    continue
+                factor = 0.8
+            s = self._salience(entity, at) * factor
+            if s > 0:
+                scored.append((s, Resolution(entity.display(), entity.type, entity.id, "pronoun")))
+        if gender == "p":
+            for tok, res in self._plural:
+                if tok < at and self._age(tok, at) <= _MAX_SENTENCES_BACK:
+                    s = self._weight(tok) * _DECAY ** self._age(tok, at)
+                    scored.append((s, Resolution(res.name, res.type, None, "pronoun")))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: -x[0])
+        return scored[0][1]
+
+    # resolution
+
+    def speaker(self, tok: Token) -> None:
+        """Note that the entity of ``tok`` (a cue's subject) spoke there."""
+        eid = self._tok_entity.get(tok.i)
+        if eid is None and tok.i in self._pronoun:
+            eid = self._pronoun[tok.i].entity
+        if eid is not None and tok.i not in self.entities[eid].spoke:
+            self.entities[eid].spoke.append(tok.i)
+
+    def entity(self, eid: int | None) -> Entity | None:
+        return self.entities[eid] if eid is not None else None
+
+    def resolve(self, start: int, end: int) -> Resolution:
+        """Resolve the mention at ``[start, end)`` to a name and a source type."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return NOBODY
+        return self.resolve_token(self._head(span))
+
+    def _head(self, span: SpacySpan) -> Token:
+        root = span.root
+        # `Chief Chuck Jordan`, `Mr. Okafor's`: the named token is the head
+        return root
+
+    def resolve_token(self, head: Token) -> Resolution:
+        """Resolve the noun phrase headed by ``head``."""
+        low = head.lower_
+        if head.i in self._tok_entity and head.i not in self._excluded:
+            coordinated = self._coordinated(head)
+            if coordinated is not None:
+                return coordinated
+            entity = self.entities[self._tok_entity[head.i]]
+            return Resolution(entity.display(), entity.type, entity.id, "name")
+        if low in RELATIVE:
+            noun = self._relative_head(head)
+            return self.resolve_token(noun) if noun is not None else NOBODY
+        if low in PRONOUNS:
+            if head.i in self._pronoun:
+                return self._pronoun[head.i]
+            return Resolution(None, "anonymous" if PRONOUNS[low] == "p" else "none", None,
+                              "unresolved")
+        if low in FIRST_PERSON:
+            if self._in_quote[head.i]:
+                return NOBODY
+            author = "; ".join(self.authors) or None
+            return Resolution(author, "author", None, "author")
+        if low in SECOND_PERSON:
+            return Resolution(None, "anonymous", None, "generic")
+        if head.text[:1].isupper() and head.i not in self._excluded and head.tag_.startswith("NN"):
+            # a name the tagger did not label here: the entity with that surname or name
+            found = self._by_key(head)
+            if found is not None:
+                return Resolution(found.display(), found.type, found.id, "name")
+        # `the hotel's manager, Tom Reyes`, `envoy to Chile Ruth Baines`
+        named = self._named_within(head)
+        if named is not None:
+            return named
+        return self._descriptor(head)
+
+    def _by_key(self, head: Token) -> Entity | None:
+        """The entity whose surname or name is ``head``'s word: the one mentioned last
+        before it, else the first after."""
+        key = head.text.lower().removesuffix("'s").removesuffix("’s")
+        found = [e for e in self.entities if e.key == key or (e.kind != "PERSON" and e.acronym
+                                                               and e.acronym.lower() == key)]
+        if not found:
+            return None
+        before = [(max([m for m in e.mentions if m < head.i], default=-1), e) for e in found]
+        best = max(before, key=lambda x: x[0])
+        return best[1] if best[0] >= 0 else found[0]
+
+    def _coordinated(self, head: Token) -> Resolution | None:
+        """`Trump and Pence`: every named conjunct, names joined by "; "."""
+        conj = [c for c in head.children if c.dep_ == "conj"]
+        if not conj:
+            return None
+        ids: list[int] = []
+        for t in [head, *conj, *(g for c in conj for g in c.children if g.dep_ == "conj")]:
+            eid = self._tok_entity.get(t.i)
+            if eid is None:
+                return None
+            if eid not in ids:
+                ids.append(eid)
+        if len(ids) < 2:
+            return None
+        names = "; ".join(self.entities[i].display() for i in ids)
+        kinds = {self.entities[i].type for i in ids}
+        return Resolution(names, kinds.pop() if len(kinds) == 1 else "person", None, "name")
+
+    def _relative_head(self, rel: Token) -> Token | None:
+        verb = rel.head
+        while verb.dep_ not in ("relcl", "acl") and verb.head.i != verb.i and verb.i != verb.head.i:
+            if verb.dep_ in ("ROOT",):
+                return None
+            verb = verb.head
+        if verb.dep_ in ("relcl", "acl") and verb.head.i != rel.i:
+            return verb.head
+        return None
+
+    def _named_within(self, head: Token) -> Resolution | None:
+        """A name in apposition to a descriptor, or ending it (`envoy to Chile Ruth Baines`)."""
+        for c in head.children:
+            if c.dep_ == "appos" and c.i in self._tok_entity:
+                return self.resolve_token(c)
+        for c in head.rights:
+            if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at"):
+                for obj in c.children:
+                    if obj.dep_ == "pobj" and obj.i in self._tok_entity and \
+                            self.entities[self._tok_entity[obj.i]].kind == "PERSON" and \
+                            head.lower_ not in ANONYMOUS_HEADS:
+                        return self.resolve_token(obj)
+        return None
+
+    def _descriptor(self, head: Token) -> Resolution:
+        """A common-noun phrase: a role of a known entity, an organisation's own unit, the
+        latest outlet or organisation, or an unnamed (anonymous) source."""
+        low = head.lower_
+        mods = {_PARTY_SYNONYMS.get(c.lower_, c.lower_) for c in head.lefts
+                if c.tag_ in ("JJ", "NNP", "NN", "NNPS") and c.i not in self._tok_entity}
+        owner = next((c for c in head.lefts if c.dep_ in ("poss", "compound")
+                      and c.i in self._tok_entity), None)
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
+        if head.tag_ in ("NNP", "NNPS") and head.i not in self._excluded and not any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.lefts
+        ):
+            # a proper noun the tagger did not label: keep it as written
+            toks = [t for t in head.subtree if t.i <= head.i and t.tag_ in ("NNP", "NNPS")
+                    and not _is_title(t)]
+            name = " ".join(t.text for t in toks) if toks else head.text
+            if head.text.isupper() and len(head.text) > 1:
+                name = name.title()
+            kind = "media" if _looks_media([t.text for t in toks]) else (
+                "person" if toks and gender_of(toks[0].text) else "organisation")
+            if head.tag_ == "NNPS" or head.ent_type_ == "NORP":
+                return Resolution(None, "anonymous", None, "group")
+            return Resolution(name, kind, None, "plain")
+        if definite or owner is not None:
+            found = self._by_role(head, low, mods)
+            if found is not None:
+                return found
+        if head.ent_type_ == "NORP" or low in ANONYMOUS_HEADS or head.tag_ in ("NNS", "NNPS") \
+                or TITLES.get(low) or low in ("man", "woman", "person", "one", "someone"):
+            return Resolution(None, "anonymous", None, "descriptor")
+        if low in MEDIA_HEADS:
+            return Resolution(None, "media", None, "descriptor")
+        return Resolution(None, "anonymous", None, "descriptor")
+
+    def _by_role(self, head: Token, low: str, mods: set[str]) -> Resolution | None:
+        at = head.i
+        candidates = []
+        for entity in self.entities:
+            if low in MEDIA_HEADS and entity.kind == "MEDIA":
+                pass
+            elif low in _GENERIC_ORGS and entity.kind in ("ORG", "GPE"):
+                if low not in entity.key and low not in ("company", "firm", "group"):
+                    continue
+            elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
+                pass
+            elif low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles:
+                party = {m for m in mods if m in ("republican", "democratic")}
+                if party and entity.role_mods & {"republican", "democratic"} and not (
+                    party & entity.role_mods
+                ):
+                    continue
+            else:
+                continue
+            before = [m for m in entity.mentions if m < at]
+            if not before:
+                continue
+            candidates.append((before[-1], entity))
+        if not candidates:
+            return None
+        _, entity = max(candidates, key=lambda c: c[0])
+        return Resolution(entity.display(), entity.type, entity.id, "role")
+
+
+@dataclass
+class ParsedArticle:
+    """One article as both extractors read it: its text (dated header blanked), its
+    parse, its quoted segments and their extents, and its entity model, each built once."""
+
+    text: str
+    doc: Doc
+    segments: list[Segment]
+    quoted: list[Span]
+    entities: ArticleEntities
+
+
+def parse_article(text: str, doc: Doc, segments: Sequence[Segment],
+                  authors: Sequence[str] = ()) -> ParsedArticle:
+    """The shared view of an article: ``doc`` is the parse of ``text`` (header blanked)."""
+    segs = list(segments)
+    quoted = quoted_extents(segs)
+    return ParsedArticle(text, doc, segs, quoted, ArticleEntities(doc, quoted, authors))
