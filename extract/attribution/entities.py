@@ -63,6 +63,13 @@ _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
     "ministry government party union council board commission bureau office".split()
 )
+# nouns for a public person that a definite description uses for the story's protagonist
+PERSON_ROLES = frozenset(
+    "candidate nominee senator president governor mayor congressman congresswoman judge "
+    "businessman businesswoman billionaire frontrunner front-runner contender challenger "
+    "incumbent chairman chairwoman ceo founder host star leader minister secretary "
+    "lawmaker neurosurgeon developer mogul speaker".split()
+)
 _PARTY_SYNONYMS = {"gop": "republican", "republicans": "republican", "democrats": "democratic",
                    "democrat": "democratic"}
 # heading words that may stand before a colon but name nobody
@@ -130,6 +137,10 @@ def _norm(words: Sequence[str]) -> str:
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(w for w in words if w)
+
+
+def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
+    return 1 < len(short) < len(long) and tuple(long[-len(short):]) == tuple(short)
 
 
 def _acronym(words: Sequence[str]) -> str:
@@ -254,6 +265,10 @@ class ArticleEntities:
 
     def _clean(self, span: SpacySpan) -> list[Token]:
         toks = list(span)
+        # `The Huffington Post's Scott Conroy`: the name after an owner's possessive
+        cut = [k for k, t in enumerate(toks[:-1]) if t.text in ("'s", "’s")]
+        if cut and toks[cut[-1] + 1].text[:1].isupper():
+            toks = toks[cut[-1] + 1 :]
         while toks and (_is_title(toks[0]) or toks[0].is_punct or toks[0].lower_ == "the"):
             toks = toks[1:]
         while toks and (toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
@@ -329,7 +344,8 @@ class ArticleEntities:
             for entity in reversed(people):
                 if first is None or not entity.firsts or first in entity.firsts or (
                     len(first) <= 2 and any(f.startswith(first[0]) for f in entity.firsts)
-                ):
+                ) or any(_suffix(words, n) or _suffix(n, words) for n in entity.names):
+                    # `Wasserman Schultz` is the end of `Debbie Wasserman Schultz`
                     return entity
             if people:
                 return None  # another first name: another person of that surname
@@ -625,6 +641,9 @@ class ArticleEntities:
             return Resolution(name, kind, None, "plain")
         if definite or owner is not None:
             found = self._by_role(head, low, mods)
+            if found is None and (definite or owner is not None and
+                                  self.entities[self._tok_entity[owner.i]].kind != "PERSON"):
+                found = self._salient_for(head, low, mods)
             if found is not None:
                 return found
         if head.ent_type_ == "NORP" or low in ANONYMOUS_HEADS or head.tag_ in ("NNS", "NNPS") \
@@ -633,6 +652,43 @@ class ArticleEntities:
         if low in MEDIA_HEADS:
             return Resolution(None, "media", None, "descriptor")
         return Resolution(None, "anonymous", None, "descriptor")
+
+    def _salient_for(self, head: Token, low: str, mods: set[str]) -> Resolution | None:
+        """`the candidate`, `the Texas senator`, `the campaign`: a definite description with
+        no named role in the article refers to the most salient person (or campaign, or
+        organisation) whose party, if said, agrees."""
+        if low in PERSON_ROLES or TITLES.get(low):
+            want = "PERSON"
+        elif low == "campaign":
+            want = "campaign"
+        elif low in _GENERIC_ORGS:
+            want = "ORG"
+        else:
+            return None
+        party = {m for m in mods if m in ("republican", "democratic")}
+        best, best_s = None, 0.0
+        for entity in self.entities:
+            if want == "PERSON" and entity.kind != "PERSON":
+                continue
+            if want == "ORG" and entity.kind not in ("ORG", "GPE"):
+                continue
+            if want == "campaign" and entity.kind != "PERSON" and not (
+                entity.fixed_name and entity.fixed_name.endswith("campaign")
+            ):
+                continue
+            if party and entity.role_mods & {"republican", "democratic"} and not (
+                party & entity.role_mods
+            ):
+                continue
+            s = self._salience(entity, head.i)
+            if s > best_s:
+                best, best_s = entity, s
+        if best is None:
+            return None
+        if want == "campaign" and best.kind == "PERSON":
+            return Resolution(f"{best.display().split()[-1]} campaign", "organisation", None,
+                              "salient")
+        return Resolution(best.display(), best.type, best.id, "salient")
 
     def _by_role(self, head: Token, low: str, mods: set[str]) -> Resolution | None:
         at = head.i

@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.extract.claims import (
-    CLAIMS_VERSION,
+from newsetl.extract.attribution import (
     SOURCE_TYPES,
-    Claim,
-    claims_from_doc,
+    extract_attributions_many,
     extract_claims,
-    extract_claims_many,
 )
+from newsetl.extract.attribution.claims import CLAIMS_VERSION, Claim, find_claims
+from newsetl.extract.attribution.entities import parse_article
+from newsetl.extract.attribution.marks import for_parsing, scan
+from newsetl.extract.attribution.quotes import find_quotes
 from newsetl.extract.nlp import load_nlp
-from newsetl.extract.quotes import _for_parsing, quotes_from_doc
 
 SEED = Path(__file__).parents[2] / "seeds" / "000_e00214b99a58ad9b.txt"
 
@@ -48,13 +48,14 @@ def only(text: str) -> Claim:
 
 
 def test_version_and_json_shape():
-    assert CLAIMS_VERSION == "claims-1"
+    assert CLAIMS_VERSION == "claims-2"
     c = only("Officials said the bridge would reopen in May.")
     d = c.to_dict()
     assert list(d) == [
         "content", "spans", "source", "source_mention", "source_span", "source_type",
-        "cue", "cue_span", "hedge", "negated", "parent",
+        "cue", "cue_span", "hedge", "negated", "parent", "confidence",
     ]  # fmt: skip
+    assert 0 <= d["confidence"] <= 1
     assert d["spans"] == [list(s) for s in c.spans]
     assert d["source_span"] == list(c.source_span)
     assert d["cue_span"] == list(c.cue_span)
@@ -250,10 +251,10 @@ def test_quoted_speech_is_not_a_claim():
     assert [c.content for c in claims] == ["the plan would work"]
 
 
-def test_many_and_from_doc_agree(nlp):
+def test_many_and_one_parse_agree(nlp):
     texts = [SEED.read_text(encoding="utf-8"), "", "Nothing to report here."]
-    many = extract_claims_many(texts, batch_size=2)
+    many = [list(a.claims) for a in extract_attributions_many(texts, batch_size=2)]
     assert many[1] == [] and many[2] == []
-    doc = nlp(_for_parsing(texts[0]))
-    quotes = quotes_from_doc(texts[0], doc)
-    assert claims_from_doc(texts[0], doc, quotes) == many[0] == claims_from_doc(texts[0], doc)
+    text = for_parsing(texts[0])
+    article = parse_article(text, nlp(text), scan(text))
+    assert find_claims(article, find_quotes(article)) == many[0] == extract_claims(texts[0])
