@@ -275,6 +275,51 @@ def _quiet_prefect(verbose: bool) -> None:
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: the entity and its quotes and claims.")
+def who(name: str, db: str | None, as_json: bool) -> None:
+    """Show one person's or organisation's quotes and claims over time, with each article's
+    date, title and URL.
+
+    NAME is matched against entity names and aliases, case and dots aside ("Trump" finds
+    Donald Trump); when several entities match, the most quoted is shown and the others
+    are listed.
+
+    Example: newsetl who "Ana Ruiz"
+    """
+    import json
+
+    from newsetl.flows.output import render_table, to_jsonable
+    from newsetl.warehouse import Warehouse
+    from newsetl.warehouse.entities import entity_timeline, find_entities
+
+    settings = _settings(db=db)
+    with Warehouse.open(settings.db, read_only=True) as warehouse:
+        found = find_entities(warehouse, name)
+        if not found:
+            raise ConfigError(f"no speaker or source named {name!r} in {settings.db}; "
+                              "try a surname, or `newsetl sql \"SELECT name FROM entities\"`")
+        entity, others = found[0], found[1:]
+        timeline = entity_timeline(warehouse, entity["entity_id"])
+    if as_json:
+        click.echo(json.dumps(to_jsonable({**entity, "others": [o["name"] for o in others],
+                                           "items": timeline}), ensure_ascii=False, indent=2))
+        return
+    aliases = ", ".join(a for a in entity["aliases"] if a != entity["name"])
+    click.echo(f"{entity['name']} ({entity['type']}): {entity['quotes']} quotes, "
+               f"{entity['claims']} claims in {entity['articles']} articles, "
+               f"{entity['first_seen']} to {entity['last_seen']}"
+               + (f"; also written {aliases}" if aliases else ""))
+    if others:
+        click.echo("also matching: " + ", ".join(o["name"] for o in others[:10]))
+    rows = [(str(t["date"]), t["kind"], t["cue"] or "", t["content"], t["title"] or "", t["url"])
+            for t in timeline]
+    click.echo(render_table(["date", "kind", "cue", "content", "title", "url"], rows))
+
+
+@cli.command()
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @click.option("--limit", default=20, show_default=True, help="How many runs, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of run objects.")

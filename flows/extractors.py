@@ -13,8 +13,8 @@ from newsetl.flows import progress
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.load import classify
 
-Found = dict[str, tuple[list[Any], list[Any]]]
-"""article id -> (quotes, claims)"""
+Found = dict[str, Any]
+"""article id -> its Attributions (quotes, claims and the entities they name)"""
 
 
 def needing_extraction(warehouse: Warehouse, articles: Sequence[Article]) -> list[Article]:
@@ -31,7 +31,9 @@ def find_attributions(articles: Sequence[Article]) -> Found:
     # spaCy loads on first use only: runs with nothing new never pay for it
     from newsetl.extract.attribution import extract_attributions_many
 
-    found = extract_attributions_many([a.content for a in articles])
+    # the writer's own "I" and "we" resolve to the page's authors
+    found = extract_attributions_many([a.content for a in articles],
+                                      [a.authors for a in articles])
     progress.report("quotes", len(articles))
     return {a.article_id: pair for a, pair in zip(articles, found, strict=True)}
 

@@ -95,14 +95,15 @@ def test_extract_prints_quotes_as_json_with_offsets_into_the_file(
                                                        "Politico"}
     for claim in result["claims"]:
         assert set(claim) == {"content", "spans", "source", "source_mention", "source_span",
-                              "source_type", "cue", "cue_span", "hedge", "negated", "parent"}
+                              "source_type", "cue", "cue_span", "hedge", "negated", "parent",
+                              "confidence"}
         assert " ".join(content[s:e] for s, e in claim["spans"]).split() == \
             claim["content"].split()
     assert [q["speaker"] for q in result["quotes"]] == [
         "Volodymyr Zelenskyy", "Volodymyr Zelenskyy", "Donald Trump", "Donald Trump"]
     for quote in result["quotes"]:
         assert set(quote) == {"text", "spans", "kind", "speaker", "speaker_mention",
-                              "speaker_span", "cue", "cue_span"}
+                              "speaker_span", "cue", "cue_span", "speaker_type", "confidence"}
         s, e = quote["speaker_span"]
         assert content[s:e] == quote["speaker_mention"]
         s, e = quote["cue_span"]
@@ -139,14 +140,15 @@ def test_backfilled_articles_have_their_claims_and_sources(tmp_path: Path) -> No
     claims = query(db, "SELECT seq, source, source_type, cue, hedge, parent_seq, run_id,"
                        " extractor_version FROM claims ORDER BY seq")
     assert {c[6] for c in claims} == {summary.run_id}
-    assert {c[7] for c in claims} == {"claims-1"}
+    assert {c[7] for c in claims} == {"claims-2"}
     by_cue = {(c[1], c[3]) for c in claims}
     assert {("Donald Trump", "blamed"), ("Donald Trump", "claimed"), ("Politico", "reported"),
             ("Volodymyr Zelenskyy", "said")} <= by_cue
     hedged = [c for c in claims if c[4] == "reportedly"]
     assert [(c[1], c[2]) for c in hedged] == [(None, "none")]
     nested = [c for c in claims if c[5] is not None]
-    assert [(c[1], c[5]) for c in nested] == [
-        ("two administration sources", [c[0] for c in claims if c[1] == "Politico"][0])]
+    # an unnamed group names nobody: anonymous, the mention kept
+    assert [(c[1], c[2], c[5]) for c in nested] == [
+        (None, "anonymous", [c[0] for c in claims if c[1] == "Politico"][0])]
     assert ("Donald Trump", "person", 3) in query(
         db, "SELECT source, source_type, claims FROM sources")

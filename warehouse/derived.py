@@ -1,4 +1,5 @@
-"""Rows derived from an article's text (quotes; claims later), swapped per article at once."""
+"""Rows derived from an article's text (quotes and claims), swapped per article at once,
+their speakers and sources linked to ``entities``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pyarrow as pa
 
 from newsetl.extract.ids import span_id
 from newsetl.warehouse.db import Warehouse
+from newsetl.warehouse.entities import EntityLink, link, refresh_entities
 
 _SPAN = pa.list_(pa.int32())
 _QUOTE_SCHEMA = pa.schema([
@@ -26,7 +28,24 @@ _QUOTE_SCHEMA = pa.schema([
     ("extractor", pa.string()),
     ("extractor_version", pa.string()),
     ("run_id", pa.string()),
+    ("speaker_type", pa.string()),
+    ("confidence", pa.float64()),
+    ("speaker_entity_id", pa.string()),
 ])
+
+Entities = Mapping[str, Sequence[Any]]
+"""article id -> the article's EntityRecords (a quote's ``speaker_entity`` indexes them)"""
+
+
+def _link(name: str | None, type_: str | None, index: int | None, article_id: str,
+          entities: Entities, links: list[EntityLink]) -> str | None:
+    records = entities.get(article_id, ())
+    aliases = records[index].aliases if index is not None and index < len(records) else ()
+    found = link(name, type_, article_id, aliases)
+    if found is None:
+        return None
+    links.append(found)
+    return found.entity_id
 
 
 def replace_quotes(
@@ -34,15 +53,18 @@ def replace_quotes(
     quotes: Mapping[str, Sequence[Any]],
     version: str,
     run_id: str,
+    entities: Entities | None = None,
 ) -> int:
-    """Replace the quotes of every article in ``quotes`` (article id -> Quote records).
+    """Replace the quotes of every article in ``quotes`` (article id -> Quote records) and
+    link their speakers to ``entities`` (``entities`` gives each article's EntityRecords,
+    for aliases).
 
     Call inside the transaction that loads the articles: readers see an article's old
     quotes or its new ones, never a mix. Returns the number of quotes written.
     """
     if not quotes:
         return 0
-    rows = []
+    rows, links = [], []
     for article_id, found in quotes.items():
         for seq, quote in enumerate(found, start=1):
             rows.append({
@@ -54,9 +76,13 @@ def replace_quotes(
                 "extractor": "quotes",
                 "extractor_version": version,
                 "run_id": run_id,
+                "speaker_entity_id": _link(quote.speaker, quote.speaker_type,
+                                           quote.speaker_entity, article_id, entities or {},
+                                           links),
             })
-    _swap(warehouse, "quotes", quotes, pa.Table.from_pylist(rows, schema=_QUOTE_SCHEMA),
-          version, run_id)
+    old = _swap(warehouse, "quotes", quotes, pa.Table.from_pylist(rows, schema=_QUOTE_SCHEMA),
+                version, run_id)
+    refresh_entities(warehouse, links, old, run_id)
     return len(rows)
 
 
@@ -78,6 +104,8 @@ _CLAIM_SCHEMA = pa.schema([
     ("extractor", pa.string()),
     ("extractor_version", pa.string()),
     ("run_id", pa.string()),
+    ("confidence", pa.float64()),
+    ("source_entity_id", pa.string()),
 ])
 
 
@@ -86,12 +114,14 @@ def replace_claims(
     claims: Mapping[str, Sequence[Any]],
     version: str,
     run_id: str,
+    entities: Entities | None = None,
 ) -> int:
-    """Replace the claims of every article in ``claims`` (article id -> Claim records),
-    inside the caller's transaction. Returns the number of claims written."""
+    """Replace the claims of every article in ``claims`` (article id -> Claim records) and
+    link their sources to ``entities``, inside the caller's transaction. Returns the
+    number of claims written."""
     if not claims:
         return 0
-    rows = []
+    rows, links = [], []
     for article_id, found in claims.items():
         for seq, claim in enumerate(found, start=1):
             rows.append({
@@ -104,9 +134,12 @@ def replace_claims(
                 "extractor": "claims",
                 "extractor_version": version,
                 "run_id": run_id,
+                "source_entity_id": _link(claim.source, claim.source_type, claim.source_entity,
+                                          article_id, entities or {}, links),
             })
-    _swap(warehouse, "claims", claims, pa.Table.from_pylist(rows, schema=_CLAIM_SCHEMA),
-          version, run_id)
+    old = _swap(warehouse, "claims", claims, pa.Table.from_pylist(rows, schema=_CLAIM_SCHEMA),
+                version, run_id)
+    refresh_entities(warehouse, links, old, run_id)
     return len(rows)
 
 
@@ -117,31 +150,39 @@ def store_attributions(
     run_id: str,
     what: tuple[str, ...] = ("quotes", "claims"),
 ) -> tuple[int, int]:
-    """Replace the quotes and claims of the articles in ``found`` (id -> (quotes, claims)),
-    inside the caller's transaction; ``what`` limits it to one of them."""
+    """Replace the quotes and claims of the articles in ``found`` (id -> Attributions, or a
+    (quotes, claims) pair) and relink their entities, inside the caller's transaction;
+    ``what`` limits it to one of them."""
     quotes = claims = 0
+    entities = {k: getattr(v, "entities", ()) for k, v in found.items()}
     if "quotes" in what:
         quotes = replace_quotes(warehouse, {k: v[0] for k, v in found.items()},
-                                versions["quotes"], run_id)
+                                versions["quotes"], run_id, entities)
     if "claims" in what:
         claims = replace_claims(warehouse, {k: v[1] for k, v in found.items()},
-                                versions["claims"], run_id)
+                                versions["claims"], run_id, entities)
     return quotes, claims
 
 
 def _swap(warehouse: Warehouse, table: str, found: Mapping[str, Sequence[Any]],
-          rows: pa.Table, version: str, run_id: str) -> None:
+          rows: pa.Table, version: str, run_id: str) -> list[str]:
     """Delete the rows of ``table`` (quotes, claims) of the articles in ``found``, insert
-    ``rows`` in their place, and note which version ran over each article."""
+    ``rows`` in their place, and note which version ran over each article. Returns the
+    entity ids the deleted rows named (their counts change)."""
+    entity_col = "speaker_entity_id" if table == "quotes" else "source_entity_id"
     ids = pa.table({"article_id": list(found), "found": [len(f) for f in found.values()]})
     con = warehouse.con
     con.register("staged_derived_articles", ids)
     con.register("staged_derived", rows)
     try:
+        old = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {entity_col} FROM {table} WHERE {entity_col} IS NOT NULL AND "
+            "article_id IN (SELECT article_id FROM staged_derived_articles)").fetchall()]
         con.execute(f"DELETE FROM {table} WHERE article_id IN "
                     "(SELECT article_id FROM staged_derived_articles)")
-        con.execute(f"INSERT INTO {table} SELECT * FROM staged_derived")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_derived")
         _record_extraction(warehouse, "staged_derived_articles", table, version, run_id)
+        return old
     finally:
         con.unregister("staged_derived_articles")
         con.unregister("staged_derived")

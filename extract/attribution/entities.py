@@ -63,6 +63,13 @@ _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
     "ministry government party union council board commission bureau office".split()
 )
+# words that make a name an organisation's
+ORG_WORDS = frozenset(
+    "inc inc. corp corp. co co. ltd llc plc group union council party committee department "
+    "ministry bank association university college institute foundation agency board "
+    "commission bureau office court police authority company terminals trust fund club "
+    "league network news times post press center centre coalition alliance".split()
+)
 # nouns for a public person that a definite description uses for the story's protagonist
 PERSON_ROLES = frozenset(
     "candidate nominee senator president governor mayor congressman congresswoman judge "
@@ -288,8 +295,8 @@ class ArticleEntities:
             if not toks or any(t.i in self._excluded for t in toks):
                 continue
             words = tuple(t.text for t in toks)
-            if all(not w[:1].isalpha() for w in words):
-                continue
+            if not any(w[:1].isupper() for w in words):
+                continue  # `the regional chamber`: a description, not a name
             kind = self._kind(span, toks)
             entity = self._attach(by_key, kind, words)
             if entity is None:
@@ -328,8 +335,14 @@ class ArticleEntities:
         prev = self.doc[span.start - 1] if span.start > 0 else None
         if _looks_media(words) or any(w.lower() in MEDIA_HEADS for w in words[-1:]):
             return "MEDIA"
+        if prev is not None and (prev.lower_ == "the" or prev.tag_ == "POS") and len(toks) == 1:
+            return "ORG"  # `the Guild`, `the Shipbuilders' Guild`: no person takes an article
         if span.label_ == "PERSON" or (prev is not None and _is_title(prev)):
             return "PERSON"
+        if len(toks) in (2, 3) and all(t.tag_ == "NNP" for t in toks) and not (
+            {w.lower() for w in words} & ORG_WORDS
+        ) and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
+            return "PERSON"  # `Nadia Osei said`: two names speaking are a person
         if len(words) >= 2 and gender_of(words[0]) is not None:
             return "PERSON"
         return span.label_
@@ -625,17 +638,19 @@ class ArticleEntities:
         owner = next((c for c in head.lefts if c.dep_ in ("poss", "compound")
                       and c.i in self._tok_entity), None)
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
-        if head.tag_ in ("NNP", "NNPS") and head.i not in self._excluded and not any(
-            c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.lefts
-        ):
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.lefts)
+        if head.tag_ in ("NNP", "NNPS") and head.text[:1].isupper() and not indefinite \
+                and head.i not in self._excluded:
             # a proper noun the tagger did not label: keep it as written
             toks = [t for t in head.subtree if t.i <= head.i and t.tag_ in ("NNP", "NNPS")
                     and not _is_title(t)]
             name = " ".join(t.text for t in toks) if toks else head.text
             if head.text.isupper() and len(head.text) > 1:
                 name = name.title()
-            kind = "media" if _looks_media([t.text for t in toks]) else (
-                "person" if toks and gender_of(toks[0].text) else "organisation")
+            words = [t.text for t in toks]
+            kind = "media" if _looks_media(words) else (
+                "person" if toks and (gender_of(toks[0].text) or len(toks) in (2, 3) and not (
+                    {w.lower() for w in words} & ORG_WORDS)) else "organisation")
             if head.tag_ == "NNPS" or head.ent_type_ == "NORP":
                 return Resolution(None, "anonymous", None, "group")
             return Resolution(name, kind, None, "plain")
@@ -661,7 +676,7 @@ class ArticleEntities:
             want = "PERSON"
         elif low == "campaign":
             want = "campaign"
-        elif low in _GENERIC_ORGS:
+        elif low in ("company", "firm"):
             want = "ORG"
         else:
             return None
@@ -670,7 +685,7 @@ class ArticleEntities:
         for entity in self.entities:
             if want == "PERSON" and entity.kind != "PERSON":
                 continue
-            if want == "ORG" and entity.kind not in ("ORG", "GPE"):
+            if want == "ORG" and entity.kind != "ORG":
                 continue
             if want == "campaign" and entity.kind != "PERSON" and not (
                 entity.fixed_name and entity.fixed_name.endswith("campaign")
@@ -697,7 +712,8 @@ class ArticleEntities:
             if low in MEDIA_HEADS and entity.kind == "MEDIA":
                 pass
             elif low in _GENERIC_ORGS and entity.kind in ("ORG", "GPE"):
-                if low not in entity.key and low not in ("company", "firm", "group"):
+                if low not in entity.key and (low not in ("company", "firm")
+                                              or entity.kind != "ORG"):
                     continue
             elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
                 pass
