@@ -52,6 +52,9 @@ from newsetl.extract.attribution.lexicon import (
     QUESTION_VERBS,
     RAISING_VERBS,
 )
+from newsetl.extract.attribution.lexicon import (
+    TITLES as TITLE_WORDS,
+)
 from newsetl.extract.attribution.marks import paragraphs
 from newsetl.extract.attribution.quotes import Quote
 from newsetl.extract.attribution.sieve import (
@@ -607,7 +610,8 @@ def _bare_name(lead: Sequence[Token]) -> bool:
     """A short lead of proper nouns or capitals with no verb: a speaker label."""
     if not lead or len(lead) > 5 or not lead[0].text[:1].isupper():
         return False
-    if any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in lead):
+    # an all-caps label may be tagged anything (`PIKE` as a verb): its case says enough
+    if any((t.tag_.startswith("VB") or t.tag_ == "MD") and not t.text.isupper() for t in lead):
         return False
     return all(t.tag_ in ("NNP", "NNPS", "POS", "HYPH") or t.text.isupper() for t in lead)
 
@@ -621,6 +625,8 @@ def find_claims(article: ParsedArticle, quotes: Sequence[Quote]) -> list[Claim]:
     seen: set[tuple[Span, ...]] = set()
     for f in _find_all(doc, marks, model) + _from_colons(article):
         spans = _content_spans(f, text)
+        if _only_a_name(f):
+            continue  # `questioned Governor Pike`: a person is no content
         if not spans or _inside(spans, direct) >= 0.5 or _inside(spans, marks) >= 0.9:
             continue
         if tuple(spans) in seen:
@@ -650,6 +656,13 @@ def find_claims(article: ParsedArticle, quotes: Sequence[Quote]) -> list[Claim]:
             )
         )
     return claims
+
+
+def _only_a_name(f: _Found) -> bool:
+    """Whether a content is nothing but a person's name or a pronoun."""
+    words = [t for t in f.content if not t.is_punct and t.i not in {c.i for c in f.cue}]
+    return bool(words) and all(t.ent_type_ == "PERSON" or t.tag_ == "PRP" or
+                               t.lower_ in TITLE_WORDS for t in words)
 
 
 def _claim_confidence(f: _Found, spans: Sequence[Span]) -> float:

@@ -297,6 +297,7 @@ TITLES = {
     "prosecutor": "prosecutor",
     "attorney": "attorney",
     "sheriff": "sheriff",
+    "moderator": "moderator",
     "spokesman": "spokesman",
     "spokeswoman": "spokesman",
     "lt.": "",

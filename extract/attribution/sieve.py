@@ -103,11 +103,16 @@ def _mention_span(tok: Token) -> tuple[int, int]:
     return s, e
 
 
+_AGENT_SUFFIX = re.compile(r"(ers?|ors?|ists?|ians?|ants?|ents?|ees?)$")
+
+
 def can_speak(tok: Token) -> bool:
     """Whether a subject could be a source: a name, a pronoun, a person, group or
-    organisation, or an artifact that carries language."""
+    organisation (also by an agent noun's ending: farmers, residents, economists), or an
+    artifact that carries language."""
     return (tok.tag_ in ("NNP", "NNPS", "PRP", "WP") or bool(tok.ent_type_)
-            or tok.lower_ in SOURCE_NOUNS or tok.lower_ in TITLES)
+            or tok.lower_ in SOURCE_NOUNS or tok.lower_ in TITLES
+            or bool(_AGENT_SUFFIX.search(tok.lower_)) and len(tok.text) > 4)
 
 
 def _agent_between(subj: Token, verb: Token, blocked: Sequence[Span]) -> Token | None:

@@ -56,7 +56,9 @@ def test_seed_article():
     wrote_z = span(text, "Zelenskyy wrote")[0], span(text, "Zelenskyy wrote")[0] + 9
     said_t = span(text, "Trump in September")[0], span(text, "Trump in September")[0] + 5
     he = span(text, "he added")[0], span(text, "he added")[0] + 2
-    assert [q.to_dict() for q in quotes] == [
+    # confidence is checked on its own below; the rest of each record as a whole
+    CONF = None
+    assert [{**q.to_dict(), "confidence": None} for q in quotes] == [
         {
             "text": f"{z1} {z2}",
             "spans": [list(span(text, z1)), list(span(text, z2))],
@@ -66,6 +68,8 @@ def test_seed_article():
             "speaker_span": list(said_z),
             "cue": "said",
             "cue_span": list(span(text, "said Zelenskyy")[:1]) + [span(text, "said Zelenskyy")[0] + 4],
+            "speaker_type": "person",
+            "confidence": CONF,
         },
         {
             "text": f"{z3} {z4}",
@@ -76,6 +80,8 @@ def test_seed_article():
             "speaker_span": list(wrote_z),
             "cue": "wrote",
             "cue_span": [wrote_z[1] + 1, wrote_z[1] + 6],
+            "speaker_type": "person",
+            "confidence": CONF,
         },
         {
             "text": t1,
@@ -86,6 +92,8 @@ def test_seed_article():
             "speaker_span": list(said_t),
             "cue": "said",
             "cue_span": [said_t[0] - 5, said_t[0] - 1],
+            "speaker_type": "person",
+            "confidence": CONF,
         },
         {
             "text": f"{t2} {t3}",
@@ -96,10 +104,14 @@ def test_seed_article():
             "speaker_span": list(he),
             "cue": "added",
             "cue_span": [he[1] + 1, he[1] + 6],
+            "speaker_type": "person",
+            "confidence": CONF,
         },
     ]
     # 'peace through strength' is a nested scare quote, not a quote of its own
     assert not any(q.text == "peace through strength" for q in quotes)
+    # named speakers found by their cue: above the views' threshold
+    assert all(0.5 <= q.confidence <= 1 for q in quotes)
 
 
 def test_offsets_hold_on_raw_typographic_text():
@@ -169,7 +181,9 @@ def test_dash_trailer():
 def test_according_to():
     text = '"Growth will return next year," according to the Federal Reserve.'
     (q,) = extract_quotes(text)
-    assert (q.speaker, q.cue) == ("the Federal Reserve", "according to")
+    # the name without its leading "the"
+    assert (q.speaker, q.speaker_mention, q.cue) == (
+        "Federal Reserve", "the Federal Reserve", "according to")
 
 
 def test_cue_in_the_sentence_before():
