@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench wheel-check clean
+.PHONY: run test lint bench golden wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
+
+# Rewrite the golden quotes and claims of the sample articles (review the diff after).
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden --update
 
 # Build the wheel and run it from a clean venv: the package works installed, not only editable.
 wheel-check: $(STAMP)

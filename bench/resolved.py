@@ -90,7 +90,7 @@ def name_key(name: str) -> frozenset[str]:
     initials, no leading "the"."""
     out = set()
     for part in name.split(";"):
-        words = part.replace(".", " ").lower().split()
+        words = part.replace(".", "").lower().split()
         if words and words[0] == "the":
             words = words[1:]
         words = [w for w in words if not _INITIAL.match(w)]

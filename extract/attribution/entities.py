@@ -151,6 +151,14 @@ def _norm(words: Sequence[str]) -> str:
     return " ".join(w for w in words if w)
 
 
+_PERSON_SUFFIX = re.compile(r"(man|woman|er|or|ist|ian)$")
+
+
+def _is_person_noun(word: str) -> bool:
+    return word in PERSON_ROLES or bool(TITLES.get(word)) or (
+        len(word) > 4 and bool(_PERSON_SUFFIX.search(word)) and word not in _GENERIC_ORGS)
+
+
 def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
     return 1 < len(short) < len(long) and tuple(long[-len(short):]) == tuple(short)
 
@@ -431,6 +439,9 @@ class ArticleEntities:
 
     def _add_role(self, entity: Entity, head: Token) -> None:
         entity.roles.add(head.lower_)
+        if entity.kind != "PERSON" and not entity.fixed_name and _is_person_noun(head.lower_) \
+                and not any(w.lower() in ORG_WORDS for n in entity.names for w in n):
+            entity.kind = "PERSON"  # `Okoro, a foreman`: a role only a person has
         entity.role_mods |= {_PARTY_SYNONYMS.get(c.lower_, c.lower_) for c in head.subtree
                              if c.i != head.i and c.tag_ in ("JJ", "NNP", "NN", "NNPS")}
 
