@@ -26,8 +26,12 @@ reports as a direct quote is never a claim.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -616,9 +620,9 @@ def _bare_name(lead: Sequence[Token]) -> bool:
     return all(t.tag_ in ("NNP", "NNPS", "POS", "HYPH") or t.text.isupper() for t in lead)
 
 
-def find_claims(article: ParsedArticle, quotes: Sequence[Quote]) -> list[Claim]:
-    """The claims of a parsed article; ``quotes`` are its quotes from ``find_quotes``
-    (content that is a direct quote is never a claim)."""
+def claim_candidates(article: ParsedArticle, quotes: Sequence[Quote]) -> list[tuple[Claim, list[str]]]:
+    """Every claim the rules find, unfiltered, each with its features for the learned
+    filter (``parent`` indexes this list)."""
     text, doc, model, marks = article.text, article.doc, article.entities, article.quoted
     direct = [s for q in quotes if q.kind == "direct" for s in q.spans]
     kept: list[tuple[_Found, list[Span]]] = []
@@ -634,28 +638,125 @@ def find_claims(article: ParsedArticle, quotes: Sequence[Quote]) -> list[Claim]:
         seen.add(tuple(spans))
         kept.append((f, spans))
     parents = _parents([f for f, _ in kept])
-    claims = []
+    out = []
     for (f, spans), parent in zip(kept, parents, strict=True):
         src = f.source
         cue_span = (f.cue[0].idx, f.cue[-1].idx + len(f.cue[-1].text))
-        claims.append(
-            Claim(
-                content=" ".join(text[s:e] for s, e in spans),
-                spans=tuple(spans),
-                source=src.name if src else None,
-                source_mention=src.mention if src else None,
-                source_span=src.span if src else None,
-                source_type=src.type if src else "none",
-                cue=text[cue_span[0] : cue_span[1]],
-                cue_span=cue_span,
-                hedge=_hedge_of(f),
-                negated=_negated(f.cue[0]),
-                parent=parent,
-                confidence=_claim_confidence(f, spans),
-                source_entity=src.entity if src else None,
-            )
+        claim = Claim(
+            content=" ".join(text[s:e] for s, e in spans),
+            spans=tuple(spans),
+            source=src.name if src else None,
+            source_mention=src.mention if src else None,
+            source_span=src.span if src else None,
+            source_type=src.type if src else "none",
+            cue=text[cue_span[0] : cue_span[1]],
+            cue_span=cue_span,
+            hedge=_hedge_of(f),
+            negated=_negated(f.cue[0]),
+            parent=parent,
+            confidence=_claim_confidence(f, spans),
+            source_entity=src.entity if src else None,
         )
-    return claims
+        out.append((claim, claim_features(f, spans, parent is not None)))
+    return out
+
+
+def find_claims(article: ParsedArticle, quotes: Sequence[Quote]) -> list[Claim]:
+    """The claims of a parsed article; ``quotes`` are its quotes from ``find_quotes``
+    (content that is a direct quote is never a claim). A claim's ``confidence`` is the
+    learned filter's probability that it is an attribution (``claim_model``); claims
+    below ``CLAIM_THRESHOLD`` are not kept."""
+    found = claim_candidates(article, quotes)
+    model = claim_model()
+    scored = []
+    for claim, features in found:
+        p = model.probability(features) if model is not None else claim.confidence
+        scored.append(replace(claim, confidence=round(p, 3)))
+    keep = [k for k, c in enumerate(scored) if model is None or c.confidence >= model.threshold]
+    index = {k: n for n, k in enumerate(keep)}
+    out = []
+    for k in keep:
+        c = scored[k]
+        parent = c.parent
+        while parent is not None and parent not in index:
+            parent = scored[parent].parent  # the nearest kept claim it is nested in
+        out.append(replace(c, parent=index[parent] if parent is not None else None))
+    return out
+
+
+def _length_bucket(n: int) -> str:
+    return next(b for b in ("1", "3", "8", "15", "30", "60") if n <= int(b)) if n <= 60 else "60+"
+
+
+def claim_features(f: _Found, spans: Sequence[Span], nested: bool) -> list[str]:
+    """What the learned filter reads of a claim: the cue (its word, class, tag, role in
+    the parse), how the content attaches and how long it is, and the source (type, how it
+    was found and resolved)."""
+    cue = f.cue[0]
+    low = cue.lower_
+    if low == "according":
+        pattern = "according"
+    elif cue.text == ":":
+        pattern = "label"
+    elif cue.tag_ == "RB":
+        pattern = "hedge"
+    elif cue.tag_ == "JJ":
+        pattern = "adjective"
+    elif cue.tag_.startswith("NN"):
+        pattern = "noun"
+    elif low in RAISING_VERBS:
+        pattern = "raising"
+    elif _is_passive(cue):
+        pattern = "passive"
+    else:
+        pattern = "verb"
+    content = [t for t in f.content if not t.is_punct and not t.is_space]
+    first = content[0] if content else None
+    attach = next((t.dep_ for t in cue.children if any(t.i == c.i for c in f.content)), "none")
+    src = f.source
+    cls = CUE_CLASS_OF.get(low, "other")
+    feats = [
+        "bias", f"pattern={pattern}", f"cue={low}", f"class={cls}", f"tag={cue.tag_}",
+        f"dep={cue.dep_}", f"attach={attach}", f"pattern*class={pattern}*{cls}",
+        f"len={_length_bucket(len(content))}", f"spans={min(len(spans), 3)}",
+        f"first={first.lower_ if first is not None and first.lower_ in _MARKERS else 'other'}",
+        f"content_verb={any(t.tag_.startswith('VB') for t in content)}",
+        f"content_subject={any(t.dep_ in ('nsubj', 'nsubjpass') for t in content)}",
+        f"src={src.type if src else 'nosource'}", f"src_how={src.how if src else 'nosource'}",
+        f"src_resolved={src.resolved_how if src else 'nosource'}",
+        f"nested={nested}", f"negated={_negated(cue)}", f"hedge={bool(_hedge_of(f))}",
+        f"cue*attach={low}*{attach}",
+    ]
+    return feats
+
+
+_MARKERS = frozenset("that to if whether how why what who when the a".split())
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """A logistic regression over claim features, trained on PolNeAR train by
+    ``python -m bench.train_claims`` and shipped as JSON."""
+
+    weights: dict[str, float]
+    threshold: float
+
+    def probability(self, features: Sequence[str]) -> float:
+        z = sum(self.weights.get(f, 0.0) for f in features)
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+MODEL_FILE = "models/claims.json"
+
+
+@lru_cache(maxsize=1)
+def claim_model() -> ClaimModel | None:
+    """The shipped claim filter, or None when the package has none (rules alone)."""
+    path = resources.files("newsetl.extract.attribution").joinpath(MODEL_FILE)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return ClaimModel(data["weights"], data["threshold"])
 
 
 def _only_a_name(f: _Found) -> bool:
