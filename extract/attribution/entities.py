@@ -131,7 +131,9 @@ class Entity:
         return "media" if self.kind == "MEDIA" else "organisation"
 
     def display(self) -> str:
-        """The fullest name the article gives (outside quotes when it can), titles stripped."""
+        """The fullest name the article gives outside quotes (headings included; a name
+        inside a quote is the speaker's wording, and often another person), titles
+        stripped."""
         if self.fixed_name:
             return self.fixed_name
         names = [n for n in self.names if n in self.unquoted] or self.names
@@ -157,6 +159,15 @@ _PERSON_SUFFIX = re.compile(r"(man|woman|er|or|ist|ian)$")
 def _is_person_noun(word: str) -> bool:
     return word in PERSON_ROLES or bool(TITLES.get(word)) or (
         len(word) > 4 and bool(_PERSON_SUFFIX.search(word)) and word not in _GENERIC_ORGS)
+
+
+_GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _surname(words: Sequence[str]) -> str:
+    """A person's surname, lower case, a generation (`Jr.`, `IV`) aside."""
+    rest = [w for w in words if w.lower() not in _GENERATIONS] or list(words)
+    return rest[-1].lower()
 
 
 def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
@@ -303,9 +314,14 @@ class ArticleEntities:
         doc = self.doc
         by_key: dict[str, list[Entity]] = {}
         text = doc.text
+        headed: list[tuple[str, ...]] = []  # full names seen in headings, bylines...
         for span in self._name_spans():
             toks = self._clean(span)
-            if not toks or any(t.i in self._excluded for t in toks):
+            if toks and any(t.i in self._excluded for t in toks):
+                if len(toks) > 1 and span.label_ == "PERSON":
+                    headed.append(tuple(t.text for t in toks))
+                continue
+            if not toks:
                 continue
             words = tuple(t.text for t in toks)
             if not any(w[:1].isupper() for w in words):
@@ -313,7 +329,7 @@ class ArticleEntities:
             kind = self._kind(span, toks)
             entity = self._attach(by_key, kind, words)
             if entity is None:
-                key = words[-1].lower() if kind == "PERSON" else _norm(words)
+                key = _surname(words) if kind == "PERSON" else _norm(words)
                 entity = Entity(id=len(self.entities), kind=kind, key=key)
                 if kind != "PERSON":
                     entity.acronym = _acronym(words) if len(words) > 1 else None
@@ -342,6 +358,15 @@ class ArticleEntities:
                 self._tok_entity[t.i] = entity.id
             if span.root.i not in self._tok_entity:
                 self._tok_entity[span.root.i] = entity.id
+        # a heading's full name is no mention, but it says how full the name is
+        for words in headed:
+            for entity in self.entities:
+                if entity.kind == "PERSON" and entity.key == _surname(words) and (
+                    not entity.firsts or words[0].lower() in entity.firsts
+                ) and words not in entity.names:
+                    entity.names.append(words)
+                    entity.unquoted.add(words)
+                    entity.firsts.add(words[0].lower())
 
     def _kind(self, span: SpacySpan, toks: list[Token]) -> str:
         words = [t.text for t in toks]
@@ -364,7 +389,7 @@ class ArticleEntities:
         """The known entity this name belongs to (same surname and compatible first name,
         same organisation name or acronym), or None."""
         if kind == "PERSON" or len(words) == 1:
-            key = words[-1].lower()
+            key = _surname(words)
             first = words[0].lower() if len(words) > 1 else None
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
             for entity in reversed(people):
@@ -375,10 +400,16 @@ class ArticleEntities:
                     return entity
             if people:
                 return None  # another first name: another person of that surname
+            if len(words) > 1 and kind == "PERSON":
+                # `Pate` labelled an organisation before `Stan Pate` appeared: one person
+                for entity in by_key.get(key, []):
+                    if entity.kind != "PERSON" and all(len(n) == 1 for n in entity.names):
+                        entity.kind = "PERSON"
+                        return entity
             if len(words) == 1:
                 # a surname met first inside a longer name ("Obama administration")
                 for entity in self.entities:
-                    if entity.kind == "PERSON" and any(n[-1] == words[0] for n in entity.names):
+                    if entity.kind == "PERSON" and any(_surname(n) == key for n in entity.names):
                         return entity
         if kind != "PERSON":
             norm = _norm(words)
@@ -392,6 +423,12 @@ class ArticleEntities:
             if len(words) == 1:
                 for entity in by_key.get(words[0].lower(), []):
                     return entity
+                # `the Times` after `The New York Times`: the end of a longer name
+                for entity in reversed(self.entities):
+                    if entity.kind in ("ORG", "MEDIA") and any(
+                        len(n) > 1 and n[-1] == words[0] for n in entity.names
+                    ):
+                        return entity
         return None
 
     def _index_owned(self) -> None:
