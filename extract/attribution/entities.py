@@ -75,12 +75,15 @@ ORG_WORDS = frozenset(
     "commission bureau office court police authority company terminals trust fund club "
     "league network news times post press center centre coalition alliance".split()
 )
+# artifacts that carry language: a definite one speaks for its maker
+ARTIFACTS = frozenset("statement statements tweet tweets letter memo release ad ads video "
+                      "email post message filing".split())
 # nouns for a public person that a definite description uses for the story's protagonist
 PERSON_ROLES = frozenset(
     "candidate nominee senator president governor mayor congressman congresswoman judge "
     "businessman businesswoman billionaire frontrunner front-runner contender challenger "
     "incumbent chairman chairwoman ceo founder host star leader minister secretary "
-    "lawmaker neurosurgeon developer mogul speaker".split()
+    "lawmaker neurosurgeon developer mogul speaker runner".split()
 )
 _PARTY_SYNONYMS = {"gop": "republican", "republicans": "republican", "democrats": "democratic",
                    "democrat": "democratic"}
@@ -698,6 +701,16 @@ class ArticleEntities:
                       and c.i in self._tok_entity), None)
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.lefts)
+        if low in _OWNED_ORGS:
+            # `his campaign`: the campaign of the person the pronoun stands for
+            pron = next((c for c in head.lefts if c.dep_ == "poss" and c.i in self._pronoun), None)
+            res = self._pronoun.get(pron.i) if pron is not None else None
+            if res is not None and res.entity is not None and res.type == "person":
+                return Resolution(f"{res.name.split()[-1]} {low}", "organisation", None, "owner")
+        if low in ARTIFACTS and (definite or owner is not None):
+            creator = self._creator(head, owner)
+            if creator is not None:
+                return creator
         if head.tag_ in ("NNP", "NNPS") and head.text[:1].isupper() and not indefinite \
                 and head.i not in self._excluded:
             # a proper noun the tagger did not label: keep it as written
@@ -727,12 +740,41 @@ class ArticleEntities:
             return Resolution(None, "media", None, "descriptor")
         return Resolution(None, "anonymous", None, "descriptor")
 
+    def _creator(self, head: Token, owner: Token | None) -> Resolution | None:
+        """`the statement said`: an artifact speaks for whoever made it: its owner
+        (`Trump's statement`), or the maker of the last such artifact named before (`a
+        statement issued by the campaign`, `the museum issued a statement`)."""
+        if owner is not None:
+            return self.resolve_token(owner)
+        for t in reversed(self.doc[max(0, head.i - 400) : head.i]):
+            if t.lower_ != head.lower_ or self._in_quote[t.i]:
+                continue
+            for c in t.children:
+                if c.dep_ == "poss":
+                    return self.resolve_token(c)
+                if c.dep_ in ("acl", "relcl"):
+                    for g in c.children:
+                        if g.dep_ == "agent":
+                            obj = next((o for o in g.children if o.dep_ == "pobj"), None)
+                            if obj is not None:
+                                return self.resolve_token(obj)
+            if t.dep_ == "dobj" and t.head.tag_.startswith("VB"):
+                subj = next((c for c in t.head.children if c.dep_ in _SUBJ), None)
+                if subj is not None and subj.i != head.i:
+                    found = self.resolve_token(subj)
+                    if found.name:
+                        return found
+            return None  # the artifact named before has no maker we can see
+        return None
+
     def _salient_for(self, head: Token, low: str, mods: set[str]) -> Resolution | None:
         """`the candidate`, `the Texas senator`, `the campaign`: a definite description with
         no named role in the article refers to the most salient person (or campaign, or
         organisation) whose party, if said, agrees."""
-        if low in PERSON_ROLES or TITLES.get(low):
+        if low in PERSON_ROLES or TITLES.get(low) or re.fullmatch(r"\d+-year-old", low):
             want = "PERSON"
+        elif low in MEDIA_HEADS and low not in ("report", "reports", "story", "article"):
+            want = "MEDIA"
         elif low == "campaign":
             want = "campaign"
         elif low in ("company", "firm"):
@@ -745,6 +787,8 @@ class ArticleEntities:
             if want == "PERSON" and entity.kind != "PERSON":
                 continue
             if want == "ORG" and entity.kind != "ORG":
+                continue
+            if want == "MEDIA" and entity.kind != "MEDIA":
                 continue
             if want == "campaign" and entity.kind != "PERSON" and not (
                 entity.fixed_name and entity.fixed_name.endswith("campaign")
