@@ -350,6 +350,8 @@ def find_quotes(article: ParsedArticle) -> list[Quote]:
             if quotes and quotes[-1].kind == "mixed" and _overlaps(quotes[-1].spans, spans):
                 continue  # a second fragment of the same reported clause
             quotes.append(_quote(text, spans, "mixed", src))
+            # a quote paragraph after this one goes on in the same voice
+            last_direct = (c.para_last, src)
     return quotes
 
 
