@@ -528,7 +528,7 @@ _CUE_WORDS = (
 def _find_all(doc: Doc, blocked: Sequence[Span], model: ArticleEntities) -> list[_Found]:
     """Every cue of the article with its content and source, in text order."""
     out = []
-    for tok in doc:
+    for tok in model.tokens:
         if tok.lower_ not in _CUE_WORDS:
             continue
         if any(s <= tok.idx < e for s, e in blocked):

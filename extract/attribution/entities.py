@@ -41,7 +41,7 @@ from newsetl.extract.attribution.lexicon import (
     SECOND_PERSON,
     TITLES,
 )
-from newsetl.extract.attribution.marks import Segment, paragraphs, quoted_extents
+from newsetl.extract.attribution.marks import Segment, doc_text, paragraphs, quoted_extents
 from newsetl.extract.attribution.names import gender_of
 
 Span = tuple[int, int]
@@ -200,6 +200,8 @@ class ArticleEntities:
 
     def __init__(self, doc: Doc, quoted: Sequence[Span], authors: Sequence[str] = ()) -> None:
         self.doc = doc
+        # every token once: spaCy makes a new Token object at each iteration of a Doc
+        self.tokens: list[Token] = list(doc)
         self.quoted = sorted(quoted)
         self.authors = tuple(a for a in authors if a)
         self.entities: list[Entity] = []
@@ -220,7 +222,7 @@ class ArticleEntities:
     def _quoted_tokens(self) -> list[bool]:
         out = [False] * len(self.doc)
         k = 0
-        for t in self.doc:
+        for t in self.tokens:
             last = t.idx + len(t.text) - 1
             while k < len(self.quoted) and self.quoted[k][1] <= last:
                 k += 1
@@ -244,7 +246,7 @@ class ArticleEntities:
     def _excluded_tokens(self) -> set[int]:
         """Tokens of headings, all-caps lines, bylines and datelines: never mentions."""
         out: set[int] = set()
-        text = self.doc.text
+        text = doc_text(self.doc)
         for ps, pe in paragraphs(text):
             para = text[ps:pe]
             span = self.doc.char_span(ps, pe, alignment_mode="expand")
@@ -316,7 +318,7 @@ class ArticleEntities:
     def _index_names(self) -> None:
         doc = self.doc
         by_key: dict[str, list[Entity]] = {}
-        text = doc.text
+        text = doc_text(doc)
         headed: list[tuple[str, ...]] = []  # full names seen in headings, bylines...
         for span in self._name_spans():
             toks = self._clean(span)
@@ -437,7 +439,7 @@ class ArticleEntities:
     def _index_owned(self) -> None:
         """`Clinton's campaign`, `the Trump campaign`: the organisation "X campaign"."""
         by_name: dict[str, Entity] = {}
-        for t in self.doc:
+        for t in self.tokens:
             if t.lower_ not in _OWNED_ORGS or t.i in self._tok_entity or t.i in self._excluded:
                 continue
             owner = next((c for c in t.lefts if c.dep_ in ("poss", "compound")
@@ -459,7 +461,7 @@ class ArticleEntities:
 
     def _index_roles(self) -> None:
         """Descriptors attached to names become roles of their entities."""
-        for t in self.doc:
+        for t in self.tokens:
             eid = self._tok_entity.get(t.i)
             if eid is None or t.i in self._excluded:
                 continue
@@ -487,7 +489,7 @@ class ArticleEntities:
 
     def _index_plurals(self) -> None:
         """Plural antecedents of "they": unnamed groups and coordinated names."""
-        for t in self.doc:
+        for t in self.tokens:
             if self._in_quote[t.i] or t.i in self._excluded:
                 continue
             if t.dep_ not in (*_SUBJ, "dobj", "pobj", "appos"):
@@ -527,7 +529,7 @@ class ArticleEntities:
         return best
 
     def _resolve_pronouns(self) -> None:
-        for t in self.doc:
+        for t in self.tokens:
             low = t.lower_
             if low not in PRONOUNS or self._in_quote[t.i] or t.i in self._excluded:
                 continue
@@ -855,4 +857,5 @@ def parse_article(text: str, doc: Doc, segments: Sequence[Segment],
     """The shared view of an article: ``doc`` is the parse of ``text`` (header blanked)."""
     segs = list(segments)
     quoted = quoted_extents(segs)
+    doc.user_data["newsetl_text"] = text  # Doc.text rebuilt at every read otherwise
     return ParsedArticle(text, doc, segs, quoted, ArticleEntities(doc, quoted, authors))

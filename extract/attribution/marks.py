@@ -23,6 +23,14 @@ def for_parsing(text: str) -> str:
     return " " * m.end() + text[m.end() :] if m else text
 
 
+def doc_text(doc) -> str:
+    """A parse's text, read once: ``Doc.text`` joins every token at each call."""
+    text = doc.user_data.get("newsetl_text")
+    if text is None:
+        text = doc.user_data["newsetl_text"] = doc.text
+    return text
+
+
 def quoted_extents(segments: list[Segment]) -> list[Span]:
     """Each segment's extent with its marks: the text no cue or source may come from."""
     return [(s.open_mark[0], s.close_mark[1] if s.close_mark else s.end) for s in segments]

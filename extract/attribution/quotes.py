@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from newsetl.extract.attribution.entities import ParsedArticle
 from newsetl.extract.attribution.lexicon import EVALUATIVE_CUES, QUOTE_CUES
-from newsetl.extract.attribution.marks import Segment, chains, paragraphs
+from newsetl.extract.attribution.marks import Segment, chains, doc_text, paragraphs
 from newsetl.extract.attribution.sieve import Source, confidence, find_source, source_of_verb
 
 QUOTES_VERSION = "quotes-2"
@@ -204,7 +204,7 @@ def _trailer_cue(doc: Doc, end: int, stop: int, blocked: Sequence[Span]) -> bool
         if s >= end:
             stop = min(stop, s)
             break
-    rest = doc.text[end:stop]
+    rest = doc_text(doc)[end:stop]
     cut = re.search(r"[.?!;]", rest)
     if cut:
         stop = end + cut.start()
@@ -273,7 +273,7 @@ def _clause_spans(doc: Doc, cue_span: Span | None, spans: Sequence[Span]) -> lis
             start = cue_span[1]
         else:
             end = cue_span[0]
-    text = doc.text
+    text = doc_text(doc)
     while start < end and (text[start].isspace() or text[start] in ",;:"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):

@@ -24,6 +24,7 @@ from newsetl.extract.attribution.lexicon import (
     SOURCE_NOUNS,
     TITLES,
 )
+from newsetl.extract.attribution.marks import doc_text
 
 Span = tuple[int, int]
 
@@ -81,13 +82,18 @@ def _mention_span(tok: Token) -> tuple[int, int]:
     """Character span of the noun phrase headed by ``tok``, without trailing modifiers."""
     doc = tok.doc
     if tok.ent_type_ in _SPEAKER_ENTS:
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                start = ent.start
-                # keep a title just before the name: "Sen. Tim Kaine"
-                while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].is_title:
-                    start -= 1
-                return doc[start].idx, ent.end_char
+        # the entity's extent from the IOB tags (Doc.ents would build every entity)
+        start = tok.i
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        # keep a title just before the name: "Sen. Tim Kaine"
+        while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].is_title:
+            start -= 1
+        last = doc[end - 1]
+        return doc[start].idx, last.idx + len(last.text)
     start = tok.i
     for child in tok.lefts:
         if child.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod", "quantmod"):
@@ -348,9 +354,9 @@ def find_source(
     new sentence is not its cue. Returns None when no source is found.
     """
     if paragraph is None:
-        start = doc.text.rfind("\n", 0, content[0][0]) + 1
-        end = doc.text.find("\n", content[-1][1])
-        paragraph = (start, len(doc.text) if end < 0 else end)
+        start = doc_text(doc).rfind("\n", 0, content[0][0]) + 1
+        end = doc_text(doc).find("\n", content[-1][1])
+        paragraph = (start, len(doc_text(doc)) if end < 0 else end)
     windows = _windows(doc, content, blocked, paragraph)
     before = windows[-1].tokens
     lead = [t for t in before[:3] if t.text not in (",", ":")][:1]
@@ -364,7 +370,7 @@ def find_source(
         ordered = list(toks)
         if w.where == "after":
             # dash trailer `"..." - X`; the dash may be glued to the closing mark
-            glued = doc.text[content[-1][1] : toks[0].idx + len(toks[0].text)]
+            glued = doc_text(doc)[content[-1][1] : toks[0].idx + len(toks[0].text)]
             trailer = [t for t in ordered if not t.is_punct or t.i > toks[0].i + 2]
             if _DASHES.search(glued) or (len(toks) > 1 and _DASHES.fullmatch(toks[1].text)):
                 src = _name_source(trailer, model, "dash")
@@ -396,7 +402,7 @@ def find_source(
         if src:
             return src
     if allow_previous_sentence:
-        m = _DASH_PARAGRAPH.match(doc.text, paragraph[1])
+        m = _DASH_PARAGRAPH.match(doc_text(doc), paragraph[1])
         if m:
             toks = _tokens_between(doc, m.start(1), m.end(1))
             src = _name_source(toks, model, "dash")
@@ -467,7 +473,8 @@ STEP_TRUST = {
 }  # fmt: skip
 RESOLUTION_TRUST = {
     "name": 1.0, "owner": 0.9, "relative": 0.9, "author": 0.85, "group": 0.9,
-    "descriptor": 0.85, "plain": 0.75, "role": 0.75, "salient": 0.7, "maker": 0.7, "pronoun": 0.8, "generic": 0.6,
+    "descriptor": 0.85, "plain": 0.75, "role": 0.75, "salient": 0.7, "maker": 0.7,
+    "pronoun": 0.8, "generic": 0.6,
     "unresolved": 0.4, "none": 0.4,
 }  # fmt: skip
 NO_SOURCE_CONFIDENCE = 0.3
