@@ -89,8 +89,12 @@ def _mention_span(tok: Token) -> tuple[int, int]:
         end = tok.i + 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
-        # keep a title just before the name: "Sen. Tim Kaine"
-        while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].is_title:
+        # keep a title just before the name ("Sen. Tim Kaine") and a quantifier of a group
+        # ("many Republicans")
+        while start > 0 and (doc[start - 1].lower_ in TITLES and doc[start - 1].is_title or (
+            doc[start - 1].head.i == tok.i and doc[start - 1].dep_ in ("det", "amod", "nummod")
+            and not doc[start - 1].ent_type_
+        )):
             start -= 1
         last = doc[end - 1]
         return doc[start].idx, last.idx + len(last.text)
