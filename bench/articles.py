@@ -7,9 +7,10 @@
 precision, recall and F1 (4-token shingles, as upstream scores it) and pages per second.
 ``--news-pages``: 124 real pages in 30 languages with hand-checked metadata: body F1, the
 publication day, the title (exact, after white space is collapsed), the authors (the same set;
-overlap: mean Jaccard), pages rejected, and all of it per language. News-pages bodies are
-compared in NFC on both sides (some pages are written decomposed; newsetl's format is NFC);
-the benchmark is scored exactly as upstream does, without normalisation.
+overlap: mean Jaccard), pages rejected, and all of it per language. A news-pages body is its
+summary, then each section's subheading and paragraphs; it is compared in NFC on both sides
+(some pages are written decomposed; newsetl's format is NFC). The benchmark is scored exactly
+as upstream scores it, without normalisation.
 
 Both extractors get the page's bytes and its URL. newsetl is ``extract_article`` (text and
 metadata, as ingest calls it); bare trafilatura is one ``bare_extraction`` call with

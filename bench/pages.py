@@ -39,7 +39,8 @@ class NewsPage:
     html: bytes
     title: str
     body: str
-    """summary and section paragraphs joined by blank lines"""
+    """the summary, then each section's headline and paragraphs, joined by blank lines: the
+    article's text with its subheadings, as an extractor gives it"""
     date: str
     """the publication day, ``YYYY-MM-DD``, as the expected record gives it"""
     authors: tuple[str, ...]
@@ -70,6 +71,7 @@ def read_news_pages(folder: Path) -> Iterator[NewsPage]:
         body = record["body"]
         paragraphs = list(body.get("summary", []))
         for section in body.get("sections", []):
+            paragraphs.extend(section.get("headline", []))
             paragraphs.extend(section.get("paragraphs", []))
         yield NewsPage(
             name=f"{item['country']}/{item['publisher']}",

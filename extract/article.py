@@ -22,6 +22,7 @@ from newsetl.errors import NewsetlError
 from newsetl.extract.dated import normalize_paragraph, normalize_text
 from newsetl.extract.gate import rejection
 from newsetl.extract.jsonld import read_linked_data
+from newsetl.extract.links import drop_link_paragraphs, read_link_texts
 from newsetl.extract.metadata import read_metadata, read_tags
 from newsetl.extract.words import count_words
 
@@ -134,7 +135,8 @@ def extract_article(html: bytes | str, url: str, charset: str | None = None) -> 
                                                   tags.meta.get("og:title", ""))}
     while paragraphs and paragraphs[0] in headlines:
         paragraphs.pop(0)
-    reason = rejection(paragraphs, link_texts=_link_texts(tree),
+    paragraphs, link_words = drop_link_paragraphs(paragraphs, read_link_texts(tree))
+    reason = rejection(paragraphs, link_words=link_words,
                        headings=(meta.title, tags.title_tag, tags.heading),
                        locked=ld.free is False or tags.locked)
     if reason is not None:
@@ -180,11 +182,6 @@ def _extract(tree: HtmlElement, url: str, precision: bool) -> Document | None:
         if precision:
             raise NoArticleText(url, f"{type(error).__name__}: {error}") from None
         return None
-
-
-def _link_texts(tree: HtmlElement) -> set[str]:
-    """The text of every link on the page, normalised as the body's paragraphs are."""
-    return {normalize_paragraph(a.text_content()) for a in tree.iter("a")}
 
 
 def _language(html: bytes | str) -> str | None:

@@ -2,9 +2,10 @@
 
 A page's main text is an article when
 1. it has at least ``MIN_WORDS`` words, counted fairly in every script (``words.py``);
-2. it is not a menu: fewer than ``MAX_LINK_SHARE`` of its words are in paragraphs that are
-   the text of one of the page's links (navigation, lists of headlines, tag clouds); tables,
-   calendars and lists that are the page's content are not links and pass;
+2. it is not a menu: fewer than ``MAX_LINK_SHARE`` of its words were in paragraphs that are
+   the text of the page's links (navigation, lists of headlines, tag clouds; ``links.py``
+   drops those paragraphs from every text); tables, calendars and lists that are the page's
+   content are not links and pass;
 3. and, when short, the page does not say it is something else: an error page (its title or
    heading says "page not found", "404", "access denied", ... in one of several languages)
    under ``ERROR_PAGE_WORDS`` words, or a locked article (JSON-LD ``isAccessibleForFree``
@@ -19,7 +20,7 @@ does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Sequence
 
 from newsetl.extract.words import count_words
 
@@ -45,20 +46,17 @@ _ERROR_TITLE = re.compile(
 )
 
 
-def rejection(paragraphs: Sequence[str], link_texts: Set[str] = frozenset(),
+def rejection(paragraphs: Sequence[str], link_words: int = 0,
               headings: Sequence[str] = (), locked: bool = False) -> str | None:
     """Why ``paragraphs`` are not an article's text, or None if they are.
 
-    ``link_texts``: the text of every link on the page, normalised as paragraphs are;
-    ``headings``: the page's title and main heading; ``locked``: the page says the article
-    is not free to read."""
-    counts = [count_words(p) for p in paragraphs]
-    words = sum(counts)
+    ``link_words``: words of the paragraphs dropped as links; ``headings``: the page's title
+    and main heading; ``locked``: the page says the article is not free to read."""
+    words = sum(count_words(p) for p in paragraphs)
+    if link_words and link_words >= MAX_LINK_SHARE * (words + link_words):
+        return f"a menu: {link_words} of its {words + link_words} words are the text of links"
     if words < MIN_WORDS:
         return f"only {words} words of text, fewer than {MIN_WORDS}"
-    linked = sum(n for p, n in zip(paragraphs, counts, strict=True) if p in link_texts)
-    if linked >= MAX_LINK_SHARE * words:
-        return f"a menu: {linked} of its {words} words are the text of links"
     if words < ERROR_PAGE_WORDS:
         said = next((h for h in headings if _ERROR_TITLE.search(h)), None)
         if said is not None:
