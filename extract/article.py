@@ -159,19 +159,25 @@ def extract_article(html: bytes | str, url: str, charset: str | None = None) -> 
 
 def _main_text(tree: HtmlElement, url: str) -> list[str]:
     """The page's main text as normalised paragraphs: the precision reading, or the balanced
-    one when precision kept little and balanced finds far more."""
+    one (``choose_reading``)."""
     doc = _extract(tree, url, precision=True)
     if doc is None or not (doc.text or "").strip():
         raise NoArticleText(url)
-    paragraphs = list(normalize_text(doc.text))
-    words = sum(count_words(p) for p in paragraphs)
-    if words < RETRY_BELOW_WORDS:
-        balanced = _extract(tree, url, precision=False)
-        if balanced is not None and balanced.text:
-            more = list(normalize_text(balanced.text))
-            if sum(count_words(p) for p in more) >= RETRY_GAIN * words:
-                return more
-    return paragraphs
+    precise = list(normalize_text(doc.text))
+    if sum(count_words(p) for p in precise) >= RETRY_BELOW_WORDS:
+        return precise
+    balanced = _extract(tree, url, precision=False)
+    return choose_reading(precise, list(normalize_text(balanced.text or "")) if balanced else [])
+
+
+def choose_reading(precise: list[str], balanced: list[str]) -> list[str]:
+    """The precision reading, unless it is short (under RETRY_BELOW_WORDS words) and the
+    balanced reading has RETRY_GAIN times its words: then precision mode kept a notice or a
+    caption and dropped the article."""
+    words = sum(count_words(p) for p in precise)
+    if words < RETRY_BELOW_WORDS and sum(count_words(p) for p in balanced) >= RETRY_GAIN * words:
+        return balanced
+    return precise
 
 
 def _extract(tree: HtmlElement, url: str, precision: bool) -> Document | None:

@@ -56,16 +56,19 @@ class LinkedData:
 
 def read_linked_data(tree: HtmlElement, url: str = "") -> LinkedData:
     """The page's article as its JSON-LD describes it (empty fields where it says nothing)."""
-    objects = list(_top_level(_documents(tree)))
+    documents = list(_documents(tree))
+    objects = list(_top_level(documents))
+    nodes = _nodes_by_id(documents)
     article = _pick_article([o for o in objects if _types(o) & ARTICLE_TYPES], url)
     sites = [_text(o.get("name")) for o in objects if _types(o) & {"website"}]
     if article is None:
         return LinkedData(publishers=tuple(s for s in sites if s))
-    publishers = [_name(p) for p in _as_list(article.get("publisher"))] + sites
+    publishers = [_name(_resolve(p, nodes)) for p in _as_list(article.get("publisher"))] + sites
     return LinkedData(
         headline=_text(article.get("headline")) or _text(article.get("name")),
         date_published=_text(article.get("datePublished")),
-        authors=tuple(a for a in (_author(x) for x in _as_list(article.get("author"))) if a),
+        authors=tuple(a for a in (_author(_resolve(x, nodes)) for x in _as_list(article.get("author")))
+                      if a),
         publishers=tuple(dict.fromkeys(p for p in publishers if p)),
         free=_free(article),
     )
@@ -99,6 +102,30 @@ def _top_level(documents: Iterable[Any]) -> Iterator[dict[str, Any]]:
                 if _types(item) & _PAGE_TYPES:
                     stack.extend(e for e in _as_list(item.get("mainEntity"))
                                  if isinstance(e, dict))
+
+
+def _nodes_by_id(documents: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Every object that has an ``@id`` and more, anywhere in the documents: an author given
+    as ``{"@id": ...}`` is described elsewhere in the graph."""
+    found: dict[str, dict[str, Any]] = {}
+    stack = list(documents)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            key = item.get("@id")
+            if isinstance(key, str) and len(item) > 1:
+                found.setdefault(key, item)
+            stack.extend(v for v in item.values() if isinstance(v, list | dict))
+    return found
+
+
+def _resolve(value: Any, nodes: dict[str, dict[str, Any]]) -> Any:
+    """A reference (``{"@id": ...}`` alone) replaced by the object it names."""
+    if isinstance(value, dict) and set(value) == {"@id"} and isinstance(value["@id"], str):
+        return nodes.get(value["@id"], value)
+    return value
 
 
 def _pick_article(articles: list[dict[str, Any]], url: str) -> dict[str, Any] | None:
