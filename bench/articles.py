@@ -273,22 +273,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="write one JSON line per page: both extractors' output and the gold")
     args = parser.parse_args(argv)
     result: dict[str, Any] = {}
-    benchmark: list[BenchmarkPage] = []
-    news: list[NewsPage] = []
-    try:
-        benchmark = list(read_benchmark(args.benchmark))
-        result["benchmark"] = score_benchmark(benchmark, args.rounds)
-    except DataMissing as error:
-        result["benchmark"] = f"skipped: {error}"
-        print(f"benchmark skipped: {error}", file=sys.stderr)
-    try:
-        news = list(read_news_pages(args.news_pages))
-        result["news_pages"] = score_news_pages(news, args.rounds)
-    except DataMissing as error:
-        result["news_pages"] = f"skipped: {error}"
-        print(f"news-pages skipped: {error}", file=sys.stderr)
+    pages: dict[str, list[Any]] = {"benchmark": [], "news_pages": []}
+    corpora = (("benchmark", "benchmark", args.benchmark, read_benchmark, score_benchmark),
+               ("news_pages", "news-pages", args.news_pages, read_news_pages, score_news_pages))
+    for key, label, folder, read, score in corpora:
+        try:
+            pages[key] = list(read(folder))
+        except DataMissing as error:
+            result[key] = f"skipped: {error}"
+            print(f"{label} skipped: {error}", file=sys.stderr)
+            continue
+        result[key] = score(pages[key], args.rounds)
     if args.predictions:
-        _write_predictions(args.predictions, result, benchmark, news)
+        _write_predictions(args.predictions, result, pages["benchmark"], pages["news_pages"])
     for part in result.values():
         if isinstance(part, dict):
             part.pop("_outputs", None)

@@ -70,9 +70,10 @@ class PageArticle:
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
-    """An HTML page's text, decoded as browsers do (HTML5): a byte-order mark, then the HTTP
-    charset, then a <meta> charset, each only if the bytes decode with it; else UTF-8 if they
-    decode cleanly, else windows-1252 (what an undeclared Western page almost always is)."""
+    """An HTML page's text, decoded as browsers do (HTML5): a byte-order mark; bytes that are
+    valid UTF-8 as UTF-8 (unless a label says UTF-16 or UTF-32), whatever an 8-bit label says;
+    then the HTTP charset, then a <meta> charset, each only if the bytes decode with it; else
+    windows-1252 (what an undeclared Western page almost always is)."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
                        (b"\xfe\xff", "utf-16-be")):
         if body.startswith(bom):

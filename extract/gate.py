@@ -34,7 +34,10 @@ TEASER_WORDS = 80
 """a locked page showing fewer words than this shows a teaser, not the article"""
 
 _ERROR_TITLE = re.compile(
-    r"\b40[14]\b|\b410\b|\berror\s*(?:403|500|503)\b|page not found|page cannot be found|"
+    # a status number opens the title or follows "error" ("404 | Site", "Error 404"), never
+    # inside a headline ("Route 404 closed")
+    r"^\W*(?:401|403|404|410|500|503)\b|\b(?:error|fehler|erreur|errore)\W*\d{3}\b|"
+    r"page not found|page cannot be found|"
     r"no longer available|access denied|just a moment\.\.\.|attention required|"
     r"are you a robot|verify you are human|enable javascript|seite nicht gefunden|"
     r"seite existiert nicht|page introuvable|página no encontrada|pagina non trovata|"

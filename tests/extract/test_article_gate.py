@@ -146,6 +146,9 @@ ERRORS = {
     "es": ("Página no encontrada - Diario del Puerto",
            "Lo sentimos, no hemos podido encontrar la página que buscaba. Es posible que se haya "
            "movido o eliminado. Utilice el buscador o vuelva a la portada para ver las noticias."),
+    "en-status": ("404 | Harbour Times",
+                  "We looked everywhere, but this page has gone. It may have been moved, or the "
+                  "link you followed may be out of date. Our home page has today's stories."),
     "ja": ("ページが見つかりません｜港湾新聞",
            "お探しのページは見つかりませんでした。移動または削除された可能性があります。"
            "お手数ですが、トップページから最新のニュースをご覧ください。"),
@@ -155,10 +158,18 @@ ERRORS = {
 @pytest.mark.parametrize("lang", sorted(ERRORS))
 def test_an_error_page_is_not_an_article(lang: str) -> None:
     title, notice = ERRORS[lang]
-    html = news_page([notice], title=title, headline="", lang=lang)
+    html = news_page([notice], title=title, headline="", lang=lang[:2])
 
     with pytest.raises(NoArticleText, match="an error page"):
         extract_article(html, f"https://news.example/{lang}/gone")
+
+
+def test_a_brief_with_a_number_in_its_headline_is_an_article() -> None:
+    brief = ("Bus route 404 will stop at the ferry terminal again from Monday, the transport "
+             "office said, after the road works on the harbour front finished early.")
+    page = extract_article(news_page([brief], title="Route 404 back at the ferry terminal"),
+                           "https://news.example/route-404")
+    assert page.paragraphs == (brief,)
 
 
 def test_an_article_about_an_error_is_an_article() -> None:
