@@ -13,6 +13,12 @@ import duckdb
 
 from newsetl.errors import NewsetlError
 from newsetl.warehouse import migrations
+from newsetl.warehouse.comments import apply_comments
+
+STORAGE_VERSION = "v1.1.0"
+"""the on-disk format new warehouse files are written in: DuckDB 1.1 and every later client
+(the DuckDB CLI, DBeaver, notebooks on duckdb 1.x) open it; newer storage features (newer
+compression) are left unused, which costs a few per cent of file size"""
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
@@ -61,7 +67,7 @@ class Warehouse:
         deadline = time.monotonic() + lock_timeout
         while True:
             try:
-                con = duckdb.connect(str(path), read_only=read_only)
+                con = duckdb.connect(str(path), read_only=read_only, config=_config(read_only))
                 break
             except duckdb.IOException as error:
                 message = str(error)
@@ -79,6 +85,7 @@ class Warehouse:
         warehouse = cls(con, path, read_only)
         if not read_only:
             migrations.migrate(con)
+            apply_comments(con)
             warehouse._close_stale_runs()
         return warehouse
 
@@ -115,6 +122,11 @@ class Warehouse:
             "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND pid <> ?",
             [os.getpid()],
         )
+
+
+def _config(read_only: bool) -> dict[str, str]:
+    # the compatibility version applies when a file is created; an existing file keeps its own
+    return {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
 
 
 def _decode_json(row: tuple, columns: list[int]) -> tuple:
