@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -225,30 +225,67 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
     click.echo(summary.render())
 
 
-@cli.command()
-@click.argument("query")
-@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of row objects.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
-def sql(query: str, db: str | None, as_json: bool, as_csv: bool) -> None:
-    """Run a read-only SQL query on the warehouse.
+def output_options(command: Callable) -> Callable:
+    """--fmt table|json|csv|markdown (--json and --csv as short forms) and --width."""
+    from newsetl.flows.output import FORMATS
 
-    Example: newsetl sql "SELECT title, published_date FROM articles LIMIT 5"
+    for option in reversed([
+        click.option("--fmt", type=click.Choice(FORMATS), help="Output format. Default: table."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --fmt json."),
+        click.option("--csv", "as_csv", is_flag=True, help="Same as --fmt csv."),
+        click.option("--width", type=click.IntRange(min=4), metavar="N",
+                     help="Cut table and Markdown cells longer than N characters."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _format(fmt: str | None, as_json: bool, as_csv: bool) -> str:
+    """The one output format the options ask for."""
+    asked = [f for f, on in (("json", as_json), ("csv", as_csv)) if on]
+    if len(asked) > 1:
+        raise click.UsageError("--json and --csv exclude each other")
+    if asked and fmt and fmt != asked[0]:
+        raise click.UsageError(f"--{asked[0]} and --fmt {fmt} exclude each other")
+    return fmt or (asked[0] if asked else "table")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from FILE ('-': standard input).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for $NAME in the query; repeatable.")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@output_options
+def sql(query: str | None, query_file: object, params: tuple[str, ...], db: str | None,
+        fmt: str | None, as_json: bool, as_csv: bool, width: int | None) -> None:
+    """Run one read-only SQL query on the warehouse. QUERY '-' reads it from standard input.
+
+    Values go in with --param NAME=VALUE and $NAME in the query, never pasted into it.
+
+    Example: newsetl sql "SELECT cue, content FROM claims WHERE source = $who" -p who="Donald Trump"
     """
-    from newsetl.flows.output import render_csv, render_json, render_table
+    from newsetl.flows.output import render
     from newsetl.warehouse import Warehouse
 
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv exclude each other")
+    fmt = _format(fmt, as_json, as_csv)
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a QUERY or --file FILE (one of them)")
+    text = query_file.read() if query_file is not None else query
+    if text == "-":
+        text = sys.stdin.read()
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--param {param!r} is not NAME=VALUE")
+        values[name.strip().lstrip("$")] = value
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
-        columns, rows = warehouse.query(query)
-    if as_json:
-        click.echo(render_json(columns, rows))
-    elif as_csv:
-        click.echo(render_csv(columns, rows))
-    elif columns:
-        click.echo(render_table(columns, rows))
+        columns, rows = warehouse.user_query(text, values)
+    if columns:
+        click.echo(render(fmt, columns, rows, width))
 
 
 def _preflight(settings: Settings) -> None:
@@ -277,28 +314,33 @@ def _quiet_prefect(verbose: bool) -> None:
 @cli.command()
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @click.option("--limit", default=20, show_default=True, help="How many runs, newest first.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of run objects.")
-def runs(db: str | None, limit: int, as_json: bool) -> None:
-    """List recent runs: flow, start, duration, status, counts and errors.
+@output_options
+def runs(db: str | None, limit: int, fmt: str | None, as_json: bool, as_csv: bool,
+         width: int | None) -> None:
+    """List recent runs: flow, start, duration, status, counts, errors, and what stopped a
+    failed run.
 
-    A run cut off by a crash or a kill shows as 'interrupted'.
+    A run cut off by a crash or a kill shows as 'interrupted'. JSON and CSV carry every
+    column in full.
 
     Example: newsetl runs --limit 5
     """
-    from newsetl.flows.output import render_json, render_table
+    from newsetl.flows.output import render
     from newsetl.warehouse import Warehouse
     from newsetl.warehouse.runs import recent_runs
 
+    fmt = _format(fmt, as_json, as_csv)
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
         columns, rows = recent_runs(warehouse, limit)
-    if as_json:
-        click.echo(render_json(columns, rows))
+    if fmt in ("json", "csv"):
+        click.echo(render(fmt, columns, rows))
         return
     short = [(r[0][:12], r[1], r[2].strftime("%Y-%m-%d %H:%M:%S"), r[3], r[4], _short_counts(r[5]),
-              r[6]) for r in rows]
-    click.echo(render_table(["run", "flow", "started (UTC)", "seconds", "status",
-                             "articles new/updated/unchanged/failed", "errors"], short))
+              r[6], r[7] or "") for r in rows]
+    click.echo(render(fmt, ["run", "flow", "started (UTC)", "seconds", "status",
+                            "articles new/updated/unchanged/failed", "errors", "error"],
+                      short, width))
 
 
 def _short_counts(counts: dict | None) -> str:
@@ -309,22 +351,87 @@ def _short_counts(counts: dict | None) -> str:
             f"{counts.get('articles_unchanged', 0)}/{failed}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of feed objects.")
-def feeds(db: str | None, as_json: bool) -> None:
-    """List every feed with its last status, failures in a row and next poll.
+@output_options
+@click.pass_context
+def feeds(ctx: click.Context, db: str | None, fmt: str | None, as_json: bool, as_csv: bool,
+          width: int | None) -> None:
+    """List every feed with its last status, failures in a row and next poll; `feeds import`
+    and `feeds export` bring feed lists in and out as OPML.
 
-    Example: newsetl feeds --json
+    Example: newsetl feeds --fmt markdown
     """
-    from newsetl.flows.output import render_json, render_table
+    if ctx.invoked_subcommand is not None:
+        return
+    from newsetl.flows.output import render
     from newsetl.warehouse import Warehouse
     from newsetl.warehouse.load import feed_health
 
+    fmt = _format(fmt, as_json, as_csv)
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
         columns, rows = feed_health(warehouse)
-    click.echo(render_json(columns, rows) if as_json else render_table(columns, rows))
+    click.echo(render(fmt, columns, rows, width))
+
+
+@feeds.command("import")
+@click.argument("opml_file", type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              default=DEFAULT_CONFIG, show_default=True,
+              help="The feeds config to add the feeds to (created if missing).")
+@click.option("--dry-run", is_flag=True, help="Print the [[feeds]] tables instead of adding them.")
+def feeds_import(opml_file: str, config_path: str, dry_run: bool) -> None:
+    """Add the feeds of an OPML file (any feed reader's export) to the config.
+
+    Feeds the config lists already are left as they are; the config's own text and comments
+    are kept and the new [[feeds]] tables appended, with folders and categories as tags.
+
+    Example: newsetl feeds import subscriptions.opml --config feeds.toml
+    """
+    import datetime as dt
+
+    from newsetl.extract.opml import parse_opml
+    from newsetl.flows.config import add_feeds
+
+    path = Path(opml_file)
+    if not path.is_file():
+        raise ConfigError(f"OPML file {opml_file} does not exist")
+    found = parse_opml(path.read_bytes(), opml_file)
+    note = f"imported from {path.name} on {dt.date.today().isoformat()}"
+    done, appended = add_feeds(config_path, found, note, dry_run=dry_run)
+    if dry_run:
+        click.echo(appended.strip("\n") if appended else "# nothing to add")
+    verb = "to add" if dry_run else "added"
+    click.echo(f"{config_path}: {len(done.added)} feed(s) {verb}, {len(done.already)} "
+               f"already listed, {len(done.refused)} left out", err=dry_run)
+    for url, why in done.refused:
+        click.echo(f"  left out {url}: {why}", err=True)
+
+
+@feeds.command("export")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              default=DEFAULT_CONFIG, show_default=True, help="The feeds config to export.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to FILE, not to stdout.")
+def feeds_export(config_path: str, out: str | None) -> None:
+    """Write the config's feeds as an OPML 2.0 file, for feed readers and other tools; the
+    first tag of a feed is its folder, every tag a category.
+
+    Example: newsetl feeds export --config feeds.toml --out feeds.opml
+    """
+    import datetime as dt
+
+    from newsetl.extract.opml import render_opml
+    from newsetl.flows.config import load_config, opml_feeds
+
+    config = load_config(config_path)
+    data = render_opml(opml_feeds(config), f"newsetl feeds ({Path(config_path).name})",
+                       dt.datetime.now(dt.UTC).replace(microsecond=0))
+    if out:
+        Path(out).write_bytes(data)
+        click.echo(f"{out}: {len(config.feeds)} feed(s)", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 @cli.command()

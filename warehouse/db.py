@@ -99,7 +99,8 @@ class Warehouse:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None
+              ) -> tuple[list[str], list[tuple]]:
         """Run one SQL statement; return column names and rows."""
         try:
             result = self.con.execute(sql, params or [])
@@ -114,6 +115,19 @@ class Warehouse:
         if json_columns:
             rows = [_decode_json(row, json_columns) for row in rows]
         return columns, rows
+
+    def user_query(self, sql: str, params: dict[str, Any] | None = None
+                   ) -> tuple[list[str], list[tuple]]:
+        """Run a query someone typed: exactly one statement, with named ``$params``."""
+        try:
+            count = len(self.con.extract_statements(sql))
+        except duckdb.Error as error:
+            raise WarehouseError(f"query failed: {_first_line(error)}") from None
+        if count != 1:
+            raise WarehouseError(
+                "no SQL statement given" if count == 0 else
+                f"the query holds {count} statements; give one at a time")
+        return self.query(sql, params or None)
 
     def _close_stale_runs(self) -> None:
         """Runs still 'running' when a writer opens the file were cut off: mark them so."""
