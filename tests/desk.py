@@ -17,7 +17,7 @@ from newsetl.warehouse.load import FeedLink, FeedRow, load_articles, load_feed_l
 TEXTS = {
     "001_00000000000000a1.txt": (
         "2024-05-06", "https://harbour.example/news/ferry",
-        'Mayor Ana Ruiz said the <ferry> would run again. "We owe it to the island," Ruiz said.'
+        'Mayor Ana Ruiz said the <ferry> would run again. "We owe it to the island," the mayor said.'
         '\n\nOfficials said the repairs cost more than planned.'),
     "002_00000000000000a2.txt": (
         "2024-05-20", "https://harbour.example/news/budget",
@@ -64,7 +64,7 @@ def attributions(found: list[Article]) -> dict[str, tuple[list[Quote], list[Clai
     a1, a2, a3 = (a.content for a in found)
     return {
         found[0].article_id: (
-            [_quote(a1, "We owe it to the island,", "Ana Ruiz", "Ruiz", "said")],
+            [_quote(a1, "We owe it to the island,", "Ana Ruiz", "the mayor", "said")],
             [_claim(a1, "the <ferry> would run again", "Ana Ruiz", "Mayor Ana Ruiz", "person",
                     "said"),
              _claim(a1, "the repairs cost more than planned", None, "Officials", "anonymous",
