@@ -130,10 +130,12 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
 
 
 def _serve(config_path: str, overrides: dict, default_interval: int, verbose: bool) -> None:
-    from newsetl.flows.serve import groups
+    from newsetl.flows.serve import schedules
 
-    for every, urls in sorted(groups(config_path, default_interval).items()):
-        click.echo(f"  every {every} s: {len(urls)} feed(s)")
+    for schedule in schedules(config_path, default_interval):
+        click.echo(f"  deployment {schedule.name!r}: {len(schedule.feeds)} feed(s), "
+                   f"tags {', '.join(schedule.tags)}")
+    click.echo("Each run prints one line here; `newsetl runs` lists them.")
     _quiet_prefect(verbose)
     if not verbose:
         # a second Ctrl-C while Prefect pauses the schedules only prints asyncio noise
