@@ -187,13 +187,16 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
     from newsetl.flows.backfill import backfill_flow
     from newsetl.flows.web_backfill import web_backfill_flow
 
+    summaries = []
     with _progress_display(ctx.obj["verbose"]):
         if paths:
-            click.echo(backfill_flow(list(paths), settings, dates.since, dates.until).render())
+            summaries.append(backfill_flow(list(paths), settings, dates.since, dates.until))
         if url_lists or sitemaps:
-            summary = web_backfill_flow(list(url_lists), list(sitemaps), settings,
-                                        dates.since, dates.until)
-            click.echo(summary.render())
+            summaries.append(web_backfill_flow(list(url_lists), list(sitemaps), settings,
+                                               dates.since, dates.until))
+    # printed once the bars are gone: the display erases the lines it drew over
+    for summary in summaries:
+        click.echo(summary.render())
 
 
 @cli.command()
@@ -567,7 +570,8 @@ def extract(inputs: tuple[str, ...], html: bool, as_json: bool, config_path: str
 
 @contextmanager
 def _progress_display(verbose: bool) -> Iterator[None]:
-    """A progress bar on stderr for long runs, when stderr is a terminal."""
+    """A progress bar on stderr for long runs, when stderr is a terminal. Print nothing to
+    stdout inside it: the bars are erased when it closes, with what was drawn over them."""
     if verbose or not sys.stderr.isatty():
         yield
         return
