@@ -38,8 +38,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-QUERY = "SELECT published_date AS day, 'a|b' AS pipe, NULL AS nothing, trim(substr(text, 18), chr(10)) AS body" \
-        " FROM articles"
+QUERY = ("SELECT published_date AS day, 'a|b' AS pipe, NULL AS nothing,"
+         " trim(substr(text, 18), chr(10)) AS body FROM articles")
 
 
 def test_cells_are_whole_unless_a_width_is_given(capsys: pytest.CaptureFixture[str],
