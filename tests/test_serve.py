@@ -25,28 +25,25 @@ from tests.test_ingest import LOREM
 NEWSETL = Path(sys.executable).with_name("newsetl")
 
 
-def completed_runs(db: Path) -> list[tuple]:
-    """The completed ingest runs, or [] while a run holds the file's lock."""
+def runs_in(db: Path, status: str, detail: str) -> list[tuple]:
+    """(run_id, ``detail``) of the ingest runs with ``status``, oldest first; [] while a run
+    holds the file's lock."""
     if not db.exists():
         return []
     try:
         with Warehouse.open(db, read_only=True) as warehouse:
-            return warehouse.query("SELECT run_id, counts FROM runs WHERE flow = 'ingest'"
-                                   " AND status = 'completed' ORDER BY started_at")[1]
+            return warehouse.query(f"SELECT run_id, {detail} FROM runs WHERE flow = 'ingest'"
+                                   " AND status = ? ORDER BY started_at", [status])[1]
     except WarehouseError:
         return []
+
+
+def completed_runs(db: Path) -> list[tuple]:
+    return runs_in(db, "completed", "counts")
 
 
 def failed_runs(db: Path) -> list[tuple]:
-    """The failed runs with their errors, or [] while a run holds the file's lock."""
-    if not db.exists():
-        return []
-    try:
-        with Warehouse.open(db, read_only=True) as warehouse:
-            return warehouse.query("SELECT run_id, error FROM runs WHERE status = 'failed'"
-                                   " ORDER BY started_at")[1]
-    except WarehouseError:
-        return []
+    return runs_in(db, "failed", "error")
 
 
 def wait_for(check, what: str, process: subprocess.Popen, lines: list[str],
