@@ -282,8 +282,8 @@ def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False
         except KeyboardInterrupt:
             finish_run(warehouse, run_id, "interrupted", {}, 0)
             raise
-        except BaseException:
-            finish_run(warehouse, run_id, "failed", {}, 0)
+        except BaseException as error:
+            finish_run(warehouse, run_id, "failed", {}, 0, error=str(error) or type(error).__name__)
             raise
         finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
                    extractor_versions())

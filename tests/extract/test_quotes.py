@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsetl.extract.nlp import load_nlp
 from newsetl.extract.attribution import Quote, extract_quotes, extract_quotes_many
 from newsetl.extract.attribution.marks import scan
 from newsetl.extract.attribution.quotes import QUOTES_VERSION
+from newsetl.extract.nlp import load_nlp
 
 SEED = Path(__file__).parents[2] / "seeds" / "000_e00214b99a58ad9b.txt"
 
