@@ -14,6 +14,7 @@ import click
 from newsetl.errors import NewsetlError
 from newsetl.flows import progress
 from newsetl.flows.settings import ConfigError, Settings, configure_prefect, from_environment
+from newsetl.values import Target
 
 DEFAULT_CONFIG = "feeds.toml"
 
@@ -195,7 +196,7 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
 
 
 @cli.command()
-@click.option("--what", type=click.Choice(["article", "quotes", "claims", "all"]), default="all",
+@click.option("--what", type=click.Choice([t.value for t in Target]), default=Target.ALL.value,
               show_default=True, help="Which extractors to run again.")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
@@ -221,7 +222,7 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
     from newsetl.flows.reprocess import reprocess_flow
 
     with _progress_display(ctx.obj["verbose"]):
-        summary = reprocess_flow(settings, what, dates.since, dates.until)
+        summary = reprocess_flow(settings, Target(what), dates.since, dates.until)
     click.echo(summary.render())
 
 

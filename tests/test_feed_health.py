@@ -13,8 +13,8 @@ from newsetl.flows.config import FeedSpec
 from newsetl.flows.feed_health import freshness
 from newsetl.flows.ingest import run_ingest
 from newsetl.warehouse import Warehouse
-from tests.site import Item, page, rss, serve_page
-from tests.test_ingest import LOREM, settings_for
+from tests.conftest import settings_for
+from tests.site import LOREM, Item, page, rss, serve_page
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

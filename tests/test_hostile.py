@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.ingest import run_ingest
 from newsetl.warehouse import Warehouse
-from tests.site import Item, page, rss, serve_feed, serve_page
-from tests.test_ingest import LOREM, settings_for
+from tests.conftest import settings_for
+from tests.site import LOREM, Item, page, rss, serve_feed, serve_page
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

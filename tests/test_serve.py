@@ -16,8 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsetl.warehouse import Warehouse, WarehouseError
-from tests.site import Item, page, serve_feed, serve_page
-from tests.test_ingest import LOREM
+from tests.site import LOREM, Item, page, serve_feed, serve_page
 
 NEWSETL = Path(sys.executable).with_name("newsetl")
 
