@@ -105,10 +105,11 @@ def extract_article(html: bytes | str, url: str, min_words: int = MIN_WORDS,
         doc = bare_extraction(html, url=url, **_OPTIONS)
     except (ValueError, TypeError) as error:  # trafilatura raises on some broken inputs
         raise NoArticleText(url, f"{type(error).__name__}: {error}") from None
-    if doc is None or not (doc.text or "").strip():
+    # a dict only with as_dict=True, which _OPTIONS does not ask for
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():
         raise NoArticleText(url)
     title = normalize_paragraph(doc.title or "")
-    paragraphs = list(normalize_text(doc.text))
+    paragraphs = list(normalize_text(doc.text or ""))
     # trafilatura keeps the headline as the first line of the text; the format holds body only
     while paragraphs and title and paragraphs[0] == title:
         paragraphs.pop(0)

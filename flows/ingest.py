@@ -373,5 +373,6 @@ def run_ingest(feeds: list[FeedSpec], settings: Settings, refetch: bool = False,
                feeds_only: bool = False) -> RunSummary:
     """Run the ingest flow with the task runner sized by the settings."""
     runner = ThreadPoolTaskRunner(max_workers=max(settings.concurrency, 1))
-    return ingest_flow.with_options(task_runner=runner)(feeds, settings, refetch,
-                                                         feeds_only=feeds_only)
+    # Prefect types its own runner as unfit here (the future type parameter is invariant)
+    flow_run = ingest_flow.with_options(task_runner=runner)  # pyright: ignore[reportArgumentType]
+    return flow_run(feeds, settings, refetch, feeds_only=feeds_only)

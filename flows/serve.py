@@ -7,10 +7,11 @@ PREFECT_API_URL): Prefect reads its settings at import.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, serve
-from prefect.deployments.runner import EntrypointType
+from prefect.deployments.runner import RunnerDeployment
+from prefect.types.entrypoint import EntrypointType
 
 from newsetl.flows.config import load_config
 from newsetl.flows.ingest import ingest_flow
@@ -45,15 +46,15 @@ def scheduled_ingest(config: str, interval: int, overrides: dict[str, Any]) -> d
 def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: int) -> None:
     """Serve one deployment per poll interval until interrupted."""
     config = str(Path(config_path).resolve())
-    deployments = [
-        scheduled_ingest.to_deployment(
+    # called outside an event loop, to_deployment returns the deployment, not a coroutine
+    deployments = [cast(RunnerDeployment, scheduled_ingest.to_deployment(
             name=f"every-{interval}s",
             interval=interval,
             parameters={"config": config, "interval": interval, "overrides": overrides},
             concurrency_limit=1,
             entrypoint_type=EntrypointType.MODULE_PATH,
             description=f"ingest {len(urls)} feed(s) every {interval} s",
-        )
+        ))
         for interval, urls in sorted(groups(config, default_interval).items())
     ]
     serve(*deployments, print_starting_message=False)

@@ -114,6 +114,13 @@ def ingested(ingested_once: Settings, tmp_path: Path) -> Settings:
     return copy_run_folder(ingested_once, tmp_path / "first")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that runs a flow in the Prefect engine is slow: `make test-fast` skips it."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def _checkout_state() -> str | None:
     """What git sees changed or new in the checkout (ignored files aside), or None."""
     try:

@@ -159,3 +159,17 @@ def test_dated_files_and_archives_mix_in_one_backfill(ingested, tmp_path: Path) 
     summary = backfill_flow([str(SEED), ingested.archive], again)
     # the seed file and the sample's copy of it have different ids (name vs canonical URL)
     assert summary.articles_new == 11
+
+
+def test_a_backfill_of_the_archive_into_its_own_warehouse_finds_every_record_loaded(
+    ingested,
+) -> None:
+    # the ingest and the backfill name the archive's files alike (relative to its root), so
+    # the records the ingest loaded are passed over, not extracted again
+    before = rows(ingested.db, ARTICLE_SQL)
+    summary = backfill_flow([ingested.archive], ingested)
+    assert (summary.articles_new, summary.articles_updated, summary.articles_unchanged,
+            summary.errors) == (0, 0, 0, 0)
+    assert rows(ingested.db, ARTICLE_SQL) == before
+    assert rows(ingested.db, "SELECT DISTINCT warc_file NOT LIKE '/%' FROM articles") == [
+        (True,)]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-import newsetl.extract.records
 import newsetl.flows.reprocess
+from newsetl.extract import records
 from newsetl.flows.reprocess import reprocess_flow
 from newsetl.warehouse import Warehouse
 
@@ -78,15 +79,15 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
     from newsetl.extract.article import PageArticle
     from newsetl.extract.attributions import extract_attributions_many
 
-    real = newsetl.extract.records.extract_article
+    real = records.extract_article
 
-    def shorter(html: bytes, url: str, **options: object) -> PageArticle:
+    def shorter(html: bytes, url: str, **options: Any) -> PageArticle:
         # the last paragraph goes: every text changes, and the quotes before it stay
         page = real(html, url, **options)
         return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:-1]})
 
     monkeypatch.setattr(newsetl.flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
-    monkeypatch.setattr(newsetl.extract.records, "extract_article", shorter)
+    monkeypatch.setattr(records, "extract_article", shorter)
     before = dict(rows(ingested.db, "SELECT article_id, published_date FROM articles"))
     breaks = dict(rows(ingested.db, "SELECT article_id, length(text) - length(replace(text,"
                                     " chr(10) || chr(10), '')) FROM articles"))

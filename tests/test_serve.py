@@ -49,7 +49,7 @@ def test_serve_polls_on_a_schedule_until_interrupted(httpserver: HTTPServer,
     try:
         deadline = time.monotonic() + 150
         while len(completed_runs(db)) < 2 and time.monotonic() < deadline:
-            assert process.poll() is None, process.stdout.read()
+            assert process.poll() is None, process.communicate()[0]
             time.sleep(1)
         runs = completed_runs(db)
     finally:

@@ -91,6 +91,7 @@ def locked_db(tmp_path: Path):
     Warehouse.open(path).close()
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdin is not None
     assert holder.stdout.readline().strip() == "locked"
     yield path, holder.pid
     holder.stdin.close()
@@ -168,6 +169,7 @@ def test_a_second_writer_gets_the_lock_once_it_is_released(tmp_path: Path) -> No
         [sys.executable, "-c", "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]);"
          " print('locked', flush=True); time.sleep(1.0)", str(path)],
         stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
     assert holder.stdout.readline().strip() == "locked"
     with Warehouse.open(path, lock_timeout=20.0) as warehouse:
         assert warehouse.query("SELECT count(*) FROM articles")[1] == [(0,)]

@@ -66,13 +66,21 @@ def apply_checks(warehouse: Warehouse) -> list[str]:
     stale = [table for table in CHECKED if built.get(table) != wanted[table]]
     if not stale:
         return []
+    import duckdb
+
     catalog = _Catalog(warehouse, stale)
-    # one transaction: a new warehouse gets all its checks for the price of one commit
-    with warehouse.transaction():
+    try:
+        # one transaction: a new warehouse gets all its checks for the price of one commit
+        with warehouse.transaction():
+            for table in stale:
+                _rebuild(warehouse, catalog, table, CHECKED[table])
+            con.executemany("INSERT OR REPLACE INTO value_checks VALUES (?, ?)",
+                            [[table, wanted[table]] for table in stale])
+    except duckdb.ConstraintException:
+        # rolled back: the old tables say which of their values no set holds
         for table in stale:
-            _rebuild(warehouse, catalog, table, CHECKED[table])
-        con.executemany("INSERT OR REPLACE INTO value_checks VALUES (?, ?)",
-                        [[table, wanted[table]] for table in stale])
+            _refuse_unknown_values(warehouse, table, CHECKED[table])
+        raise
     return stale
 
 
@@ -101,8 +109,6 @@ class _Catalog:
 def _rebuild(warehouse: Warehouse, catalog: _Catalog, table: str,
              columns: Mapping[str, type[StrEnum]]) -> None:
     """Copy ``table`` into a new table with the checks of ``columns``, in its place."""
-    import duckdb
-
     from newsetl.warehouse.db import WarehouseError
 
     con = warehouse.con
@@ -121,11 +127,7 @@ def _rebuild(warehouse: Warehouse, catalog: _Catalog, table: str,
                              f"{table} to add its value checks: {create[:200]!r}")
     checks = "".join(f", CHECK({check_expression(c, v)})" for c, v in columns.items())
     con.execute(f"CREATE TABLE {_REBUILT.format(table)}(" + create[len(prefix):-1] + checks + ")")
-    try:
-        con.execute(f"INSERT INTO {_REBUILT.format(table)} SELECT * FROM {table}")
-    except duckdb.ConstraintException:
-        _refuse_unknown_values(warehouse, table, columns)
-        raise
+    con.execute(f"INSERT INTO {_REBUILT.format(table)} SELECT * FROM {table}")
     con.execute(f"DROP TABLE {table}")
     con.execute(f"ALTER TABLE {_REBUILT.format(table)} RENAME TO {table}")
     for index in catalog.indexes.get(table, []):
