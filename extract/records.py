@@ -14,6 +14,7 @@ from newsetl.extract.feeds import FeedEntry
 from newsetl.extract.ids import article_id, canonical_url, content_hash, name_id
 from newsetl.extract.simhash import simhash
 from newsetl.extract.warc_write import RecordLocation
+from newsetl.extract.words import count_words
 from newsetl.values import DateSource, SourceKind
 
 
@@ -50,6 +51,16 @@ class Article:
     offset and length"""
     warc_offset: int | None = None
     warc_length: int | None = None
+    title_source: str | None = None
+    """where the title came from: 'json-ld', 'meta', 'html' (the page), 'feed' or 'sitemap'"""
+    authors_source: str | None = None
+    """where the authors came from: 'json-ld', 'meta', 'html', 'feed' or 'sitemap'"""
+    site_name: str | None = None
+    """the outlet's name as its page gives it"""
+    page_date: dt.date | None = None
+    """the publication day the page itself gives, whichever date won"""
+    page_date_source: str | None = None
+    """where the page's date came from: 'json-ld' or 'htmldate'"""
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -106,12 +117,19 @@ def article_from_html(
     content = format_dated(date, page.paragraphs)
     canonical = canonical_url(_trusted_canonical(page.canonical_url, page.url))
     body = "\n".join(page.paragraphs)
+    # the page's own title and bylines first, then what the list said (its kind the source)
+    title, title_source = page.title, page.title_source
+    if not title and listing is not None and listing.title:
+        title, title_source = listing.title, str(listing.source)
+    authors, authors_source = page.authors, page.authors_source
+    if not authors and listing is not None and listing.authors:
+        authors, authors_source = listing.authors, str(listing.source)
     return Article(
         article_id=article_id(canonical),
         url=page.url,
         canonical_url=canonical,
-        title=page.title or (listing.title if listing else None) or None,
-        authors=page.authors or (listing.authors if listing else ()),
+        title=title or None,
+        authors=authors,
         language=page.language,
         published_at=published_at,
         published_date=date,
@@ -120,13 +138,18 @@ def article_from_html(
         content_hash=content_hash(content),
         body_hash=content_hash(body),
         simhash=simhash(body),
-        word_count=sum(len(p.split()) for p in page.paragraphs),
+        word_count=sum(count_words(p) for p in page.paragraphs),
         source_kind=SourceKind.FEED,
         fetched_at=fetched_at,
         extractor=extractor,
         warc_file=archived.file if archived else None,
         warc_offset=archived.offset if archived else None,
         warc_length=archived.length if archived else None,
+        title_source=title_source if title else None,
+        authors_source=authors_source if authors else None,
+        site_name=page.site_name or None,
+        page_date=page.date,
+        page_date_source=page.date_source if page.date else None,
     )
 
 
@@ -164,7 +187,7 @@ def article_from_dated(name: str, path: str, doc: DatedText, content: str) -> Ar
         content_hash=content_hash(content),
         body_hash=content_hash("\n".join(doc.paragraphs)),
         simhash=simhash("\n".join(doc.paragraphs)),
-        word_count=sum(len(p.split()) for p in doc.paragraphs),
+        word_count=sum(count_words(p) for p in doc.paragraphs),
         source_kind=SourceKind.FILE,
         fetched_at=None,
         extractor="dated-file",

@@ -109,6 +109,30 @@ LISTED_DATES = (DateSource.FEED, DateSource.SITEMAP)
 """dates a list gave, which outrank the page's own (and survive a re-extraction)"""
 
 
+class FieldSource(StrEnum):
+    """Where an article's title or authors came from (``articles.title_source``,
+    ``articles.authors_source``)."""
+
+    JSON_LD = "json-ld"
+    """the page's JSON-LD article object"""
+    META = "meta"
+    """the page's meta tags"""
+    HTML = "html"
+    """the page's markup (headline, byline)"""
+    FEED = "feed"
+    """the entry of the feed that carried it (the page had none)"""
+    SITEMAP = "sitemap"
+    """the entry of the sitemap that listed it (the page had none)"""
+
+
+class PageDateSource(StrEnum):
+    """Where the page's own date came from (``articles.page_date_source``)."""
+
+    JSON_LD = "json-ld"
+    HTMLDATE = "htmldate"
+    """htmldate's reading of the page's markup"""
+
+
 class SourceKind(StrEnum):
     """Where an article's text came from (``articles.source_kind``)."""
 

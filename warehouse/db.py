@@ -17,6 +17,12 @@ import duckdb
 from newsetl.errors import NewsetlError
 from newsetl.values import RunStatus
 from newsetl.warehouse import migrations
+from newsetl.warehouse.comments import apply_comments
+
+STORAGE_VERSION = "v1.1.0"
+"""the on-disk format new warehouse files are written in: DuckDB 1.1 and every later client
+(the DuckDB CLI, DBeaver, notebooks on duckdb 1.x) open it; newer storage features (newer
+compression) are left unused, which costs a few per cent of file size"""
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
@@ -78,7 +84,7 @@ class Warehouse:
         deadline = time.monotonic() + lock_timeout
         while True:
             try:
-                con = duckdb.connect(str(path), read_only=read_only)
+                con = duckdb.connect(str(path), read_only=read_only, config=_config(read_only))
                 break
             except duckdb.IOException as error:
                 message = str(error)
@@ -97,6 +103,7 @@ class Warehouse:
         if not read_only:
             try:
                 migrations.migrate(warehouse)
+                apply_comments(warehouse)
                 warehouse._close_stale_runs()
             except BaseException:
                 con.close()
@@ -146,7 +153,8 @@ class Warehouse:
         """Whether a ``transaction()`` block is open."""
         return self._in_transaction
 
-    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None
+              ) -> tuple[list[str], list[tuple]]:
         """Run one SQL statement; return column names and rows."""
         try:
             result = self.con.execute(sql, params or [])
@@ -162,6 +170,19 @@ class Warehouse:
             rows = [_decode_json(row, json_columns) for row in rows]
         return columns, rows
 
+    def user_query(self, sql: str, params: dict[str, Any] | None = None
+                   ) -> tuple[list[str], list[tuple]]:
+        """Run a query someone typed: exactly one statement, with named ``$params``."""
+        try:
+            count = len(self.con.extract_statements(sql))
+        except duckdb.Error as error:
+            raise WarehouseError(f"query failed: {_first_line(error)}") from None
+        if count != 1:
+            raise WarehouseError(
+                "no SQL statement given" if count == 0 else
+                f"the query holds {count} statements; give one at a time")
+        return self.query(sql, params or None)
+
     def _close_stale_runs(self) -> None:
         """Runs still 'running' when a writer opens the file were cut off: mark them so."""
         # holding the write lock proves no other process is running them
@@ -169,6 +190,11 @@ class Warehouse:
             "UPDATE runs SET status = ? WHERE status = ? AND pid <> ?",
             [RunStatus.INTERRUPTED, RunStatus.RUNNING, os.getpid()],
         )
+
+
+def _config(read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
+    # the compatibility version applies when a file is created; an existing file keeps its own
+    return {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
 
 
 def _decode_json(row: tuple, columns: list[int]) -> tuple:

@@ -57,14 +57,25 @@ def finish_run(
     counts: Mapping[str, Any],
     error_count: int,
     extractors: Mapping[str, str] | None = None,
+    error: str | None = None,
 ) -> None:
-    """Close a run with its final status, counts and the extractor versions it used."""
+    """Close a run with its final status, counts and the extractor versions it used;
+    ``error`` says what stopped a failed run."""
     warehouse.con.execute(
         "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?,"
-        " extractors = ? WHERE run_id = ?",
+        " extractors = ?, error = ? WHERE run_id = ?",
         [RunStatus(status), json.dumps(counts, default=str), error_count,
-         json.dumps(extractors) if extractors else None, run_id],
+         json.dumps(extractors) if extractors else None, error, run_id],
     )
+
+
+def record_failed_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any],
+                      error: str) -> str:
+    """Record a run that failed before it could start its work (a broken config): it shows
+    in ``runs`` as failed, with the error. Returns its id."""
+    run_id = start_run(warehouse, flow, parameters)
+    finish_run(warehouse, run_id, RunStatus.FAILED, {}, 0, error=error)
+    return run_id
 
 
 @dataclass
@@ -93,8 +104,8 @@ def recorded_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]
     run = Run(start_run(warehouse, flow, parameters), Flow(flow))
     try:
         yield run
-    except Exception:
-        _close(warehouse, run, RunStatus.FAILED)
+    except Exception as error:
+        _close(warehouse, run, RunStatus.FAILED, str(error) or type(error).__name__)
         raise
     except BaseException:
         _close(warehouse, run, RunStatus.INTERRUPTED)
@@ -102,12 +113,14 @@ def recorded_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]
     _close(warehouse, run, RunStatus.COMPLETED)
 
 
-def _close(warehouse: Warehouse, run: Run, status: RunStatus) -> None:
+def _close(warehouse: Warehouse, run: Run, status: RunStatus, error: str | None = None) -> None:
+    """Note how the run ended; ``error``: what stopped a failed one."""
     if status is not RunStatus.COMPLETED:
         # the error on its way out is what the caller needs; a warehouse too broken to note
         # the end leaves the run running, and the next open closes it as interrupted
         with contextlib.suppress(Exception):
-            finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors)
+            finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors,
+                       error)
         return
     finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors)
 
@@ -140,7 +153,7 @@ def recent_runs(warehouse: Warehouse, limit: int) -> tuple[list[str], list[tuple
         "SELECT run_id, flow, started_at, round(epoch(ended_at - started_at), 1) AS seconds,"
         f" CASE WHEN status = '{RunStatus.RUNNING}' AND ended_at IS NULL"
         f" THEN '{RunStatus.RUNNING}' ELSE status END"
-        " AS status, counts, error_count AS errors FROM runs"
+        " AS status, counts, error_count AS errors, error FROM runs"
         " ORDER BY started_at DESC LIMIT ?",
         [max(limit, 0)],
     )
