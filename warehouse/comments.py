@@ -56,6 +56,11 @@ SCHEMA: dict[str, Doc] = {
         "simhash": "64-bit fingerprint of word 3-shingles, for near-duplicates",
         "duplicate_of": "article_id of the earlier article this one repeats, else NULL",
         "duplicate_kind": "exact (same paragraphs) or near (simhash within 6 bits), else NULL",
+        "title_source": "where the title was found: json-ld, meta, html or feed",
+        "authors_source": "where the authors were found: json-ld, meta, html or feed",
+        "site_name": "the outlet's name as the page gives it (og:site_name, JSON-LD publisher)",
+        "page_date": "the publication day the page itself gives, whichever date won",
+        "page_date_source": "where page_date was found: json-ld or htmldate",
     }),
     "feeds": Doc("One row per listed feed, with the outcome of its last fetch.", {
         "feed_id": "16 hex digits of SHA-256 of the URL as listed",
