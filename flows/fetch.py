@@ -23,11 +23,10 @@ from urllib.request import url2pathname
 
 import httpcore
 import httpx
-from protego import Protego
 
 from newsetl.errors import NewsetlError
 from newsetl.extract.warc_write import RecordLocation
-from newsetl.flows.politeness import Politeness, host_key, robots_rules
+from newsetl.flows.politeness import Politeness, RobotsRules, host_key, robots_rules
 from newsetl.flows.settings import Settings
 from newsetl.flows.ssrf import Guard
 
@@ -203,7 +202,7 @@ class Fetcher:
             raise FetchError(url, "robots_denied",
                              f"{key}/robots.txt disallows it for newsetl")
 
-    def _read_robots(self, key: str) -> Protego | bool | None:
+    def _read_robots(self, key: str) -> RobotsRules:
         """The host's robots.txt; an unreachable one is no rule (as crawlers do)."""
         try:
             with self.politeness.turn(key + "/"):

@@ -8,9 +8,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from protego import Protego
+
+RobotsRules = Protego | Literal[False] | None
+"""a host's robots.txt: parsed rules, False (every path disallowed: the server failed, RFC
+9309) or None (no robots.txt: every path allowed)"""
 
 
 @dataclass
@@ -33,8 +38,8 @@ class Politeness:
         self.sleep = sleep
         self._hosts: dict[str, _Host] = {}
         self._lock = threading.Lock()
-        self.robots: dict[str, Protego | None] = {}
-        """host -> parsed robots.txt (None: none, every path allowed)"""
+        self.robots: dict[str, RobotsRules] = {}
+        """host -> its robots.txt rules"""
 
     def _host(self, key: str) -> _Host:
         with self._lock:
@@ -85,7 +90,7 @@ def host_key(url: str) -> str:
     return f"{parts.scheme}://{netloc.lower()}"
 
 
-def robots_rules(status: int, body: bytes) -> Protego | None | bool:
+def robots_rules(status: int, body: bytes) -> RobotsRules:
     """robots.txt rules from a response (RFC 9309): a 4xx means no rules (None), a 5xx
     means everything is disallowed (False), a 2xx is parsed."""
     if 400 <= status < 500:

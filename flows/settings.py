@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from newsetl.errors import NewsetlError
+from newsetl.values import ErrorPolicy
 
 
 class ConfigError(NewsetlError):
     """The configuration (file, environment or options) is not valid."""
+
+    fatal = True
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class Settings:
     """keep every fetched byte in the archive, so nothing needs the network twice"""
     archive_max_bytes: int = 1_000_000_000
     """a WARC file is closed and a new one begun past this size"""
+    error_policy: ErrorPolicy = ErrorPolicy.RECORD
+    """'record': an input failing in an unexpected way (a bug) is recorded in run_errors and
+    the run goes on; 'raise': it stops the run with its traceback (tests, debugging)"""
 
     @property
     def user_agent(self) -> str:
@@ -83,7 +90,7 @@ class Settings:
                 values[key] = _convert(kind, value)
             except (TypeError, ValueError):
                 raise ConfigError(
-                    f"{origin}: setting {key!r} must be {_KIND_NAMES[kind]}, not {value!r}"
+                    f"{origin}: setting {key!r} must be {_kind_name(kind)}, not {value!r}"
                 ) from None
             if kind in (int, float) and not isinstance(values[key], bool) and values[key] < 0:
                 raise ConfigError(f"{origin}: setting {key!r} must not be negative")
@@ -92,6 +99,8 @@ class Settings:
 
 def _convert(kind: type, value: Any) -> Any:
     """A setting's value in its type; strings (environment) are read as they are written."""
+    if issubclass(kind, StrEnum):
+        return kind(value.strip().lower() if isinstance(value, str) else value)
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -104,6 +113,13 @@ def _convert(kind: type, value: Any) -> Any:
 
 
 _KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
+def _kind_name(kind: type) -> str:
+    if issubclass(kind, StrEnum):
+        return "one of " + ", ".join(repr(str(v)) for v in kind)
+    return _KIND_NAMES[kind]
+
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True,
           "false": False, "no": False, "off": False, "0": False}
 

@@ -63,7 +63,7 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
     found = []
     for info in infos:
         try:
-            found.append(ipaddress.ip_address(info[4][0].split("%")[0]))
+            found.append(ipaddress.ip_address(str(info[4][0]).split("%")[0]))
         except ValueError:
             continue
     return found

@@ -7,26 +7,18 @@ WARC that newsetl wrote gives back the very articles it ingested.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
+from newsetl.extract.article import charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, parse_feed
-from newsetl.extract.records import Article, article_from_page
-from newsetl.extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
-from newsetl.warehouse.runs import RunError
+from newsetl.extract.records import Article, Listing, article_from_html
+from newsetl.extract.warc import WarcPage, WarcStats, accept_html, iter_responses
+from newsetl.extract.warc_write import RecordLocation
+from newsetl.flows.batch import Batch, isolate
+from newsetl.values import ErrorPolicy, Stage
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
                "application/feed+json", "application/xml", "text/xml", "application/x-rss+xml")
-
-
-@dataclass(frozen=True)
-class WarcBatch:
-    """Articles read from a run of records of one WARC file, and what failed there."""
-
-    articles: list[Article]
-    errors: list[RunError]
-    pages: int
 
 
 def is_warc(path: Path) -> bool:
@@ -34,43 +26,45 @@ def is_warc(path: Path) -> bool:
     return path.name.endswith((".warc", ".warc.gz"))
 
 
-def read_warc(path: Path, skip_offsets: set[int], batch_size: int) -> Iterator[WarcBatch]:
+def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int,
+              policy: ErrorPolicy = ErrorPolicy.RECORD) -> Iterator[Batch[Article]]:
     """Articles from the HTML responses of one WARC file, in batches.
 
-    Records at ``skip_offsets`` were loaded by an earlier backfill and are passed over, so an
-    interrupted backfill resumes where it stopped. A damaged file yields what came before the
-    damage, then a batch holding the error.
+    ``location`` is how the warehouse names the file (relative to the archive root). Records
+    at ``skip_offsets`` were loaded before (by a backfill or the ingest that archived them)
+    and are passed over, so an interrupted backfill resumes where it stopped. A damaged
+    file yields what came before the damage, then a batch holding the error.
     """
     entries: dict[str, FeedEntry] = {}
     stats = WarcStats()
-    batch: list[Article] = []
-    errors: list[RunError] = []
-    pages = 0
+    batch: Batch[Article] = Batch(policy=policy)
 
     def accept(media_type: str, headers: dict[str, str]) -> bool:
         return accept_html(media_type, headers) or media_type in _FEED_TYPES
 
-    with path.open("rb") as stream:
-        try:
+    try:
+        with path.open("rb") as stream:
             for record in iter_responses(stream, str(path), accept, stats):
                 if not accept_html(_media_type(record), record.headers):
-                    _remember_entries(record, entries)
+                    with batch.attempt(Stage.FEED, record.url):
+                        _remember_entries(record, entries)
                     continue
                 if record.offset in skip_offsets:
                     continue
-                pages += 1
-                article = _article(record, path, entries, errors)
-                if article is not None:
-                    batch.append(article)
-                if len(batch) + len(errors) >= batch_size:
-                    yield WarcBatch(batch, errors, pages)
-                    batch, errors, pages = [], [], 0
-        except WarcError as error:
-            errors.append(RunError("warc", str(path), "WarcError", str(error)))
-        except OSError as error:
-            errors.append(RunError("warc", str(path), type(error).__name__,
-                                   f"{path}: cannot be read: {error.strerror or error}"))
-    yield WarcBatch(batch, errors, pages)
+                with batch.attempt(Stage.EXTRACT, record.url):
+                    entry = entries.get(record.url)
+                    batch.items.append(article_from_html(
+                        record.content, record.url, record.fetched_at,
+                        charset=charset_of(record.headers),
+                        listing=Listing.of_entry(entry) if entry else None,
+                        archived=RecordLocation(location, record.offset, record.length)))
+                if len(batch.items) + len(batch.errors) >= batch_size:
+                    yield batch
+                    batch = Batch(policy=policy)
+    except Exception as error:  # noqa: BLE001 - a damaged or unreadable file is its error
+        # (what came before the damage was yielded already)
+        batch.errors.append(isolate(Stage.WARC, str(path), error, policy))
+    yield batch
 
 
 def _media_type(record: WarcPage) -> str:
@@ -86,16 +80,3 @@ def _remember_entries(record: WarcPage, entries: dict[str, FeedEntry]) -> None:
         return
     for entry in feed.entries:
         entries.setdefault(entry.link, entry)
-
-
-def _article(record: WarcPage, path: Path, entries: dict[str, FeedEntry],
-             errors: list[RunError]) -> Article | None:
-    try:
-        page = extract_article(record.content, record.url, charset=charset_of(record.headers))
-    except NoArticleText as error:
-        errors.append(RunError("extract", record.url, "NoArticleText", str(error)))
-        return None
-    article = article_from_page(page, entries.get(record.url), record.fetched_at,
-                                EXTRACTOR_VERSION)
-    return replace(article, warc_file=str(path.resolve()), warc_offset=record.offset,
-                   warc_length=record.length)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from newsetl.errors import NewsetlError
+from newsetl.values import RunStatus
 from newsetl.warehouse import migrations
 from newsetl.warehouse.comments import apply_comments
 
@@ -25,6 +29,17 @@ _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
 class WarehouseError(NewsetlError):
     """The warehouse file cannot be opened or used."""
+
+    fatal = True
+
+
+class NestedTransaction(WarehouseError):
+    """A transaction was opened while another one is open on the same connection."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"a transaction is already open on warehouse {path}; transactions do not nest: "
+            "open one around the whole unit of work (a bug in newsetl, please report it)")
 
 
 class WarehouseLocked(WarehouseError):
@@ -45,8 +60,10 @@ class Warehouse:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
         self.con = con
+        """the DuckDB connection: for warehouse/ alone, everyone else calls its functions"""
         self.path = path
         self.read_only = read_only
+        self._in_transaction = False
 
     @classmethod
     def open(
@@ -84,9 +101,13 @@ class Warehouse:
         con.execute("SET TimeZone = 'UTC'")
         warehouse = cls(con, path, read_only)
         if not read_only:
-            migrations.migrate(con)
-            apply_comments(con)
-            warehouse._close_stale_runs()
+            try:
+                migrations.migrate(warehouse)
+                apply_comments(warehouse)
+                warehouse._close_stale_runs()
+            except BaseException:
+                con.close()
+                raise
         return warehouse
 
     def close(self) -> None:
@@ -98,6 +119,39 @@ class Warehouse:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one transaction: committed when it ends, rolled back when it
+        raises (anything, Ctrl-C included), so readers see all of it or none of it.
+
+        Transactions do not nest: opening one inside another raises ``NestedTransaction``
+        (DuckDB has no savepoints, and an inner commit would break the outer promise).
+        """
+        if self._in_transaction:
+            raise NestedTransaction(self.path)
+        self._in_transaction = True
+        try:
+            self.con.begin()
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # the error that got us here counts
+                    self.con.rollback()
+                raise
+            try:
+                self.con.commit()
+            except duckdb.Error as error:
+                # a failed commit leaves nothing written; say which file, and why
+                raise WarehouseError(f"warehouse {self.path}: the commit failed: "
+                                     f"{_first_line(error)}") from error
+        finally:
+            self._in_transaction = False
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a ``transaction()`` block is open."""
+        return self._in_transaction
 
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None
               ) -> tuple[list[str], list[tuple]]:
@@ -133,12 +187,12 @@ class Warehouse:
         """Runs still 'running' when a writer opens the file were cut off: mark them so."""
         # holding the write lock proves no other process is running them
         self.con.execute(
-            "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND pid <> ?",
-            [os.getpid()],
+            "UPDATE runs SET status = ? WHERE status = ? AND pid <> ?",
+            [RunStatus.INTERRUPTED, RunStatus.RUNNING, os.getpid()],
         )
 
 
-def _config(read_only: bool) -> dict[str, str]:
+def _config(read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
     # the compatibility version applies when a file is created; an existing file keeps its own
     return {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import pyarrow as pa
 
+from newsetl.values import Flow, RunStatus, Stage
 from newsetl.warehouse.db import Warehouse
 
 
@@ -20,9 +22,11 @@ from newsetl.warehouse.db import Warehouse
 class RunError:
     """One input that failed in a run, recorded and skipped."""
 
-    stage: str
+    stage: Stage
     input: str
+    """the URL, file, record or article at fault"""
     error: str
+    """the error's kind (a fetch's ``kind``) or class name"""
     message: str
 
 
@@ -34,13 +38,14 @@ def newsetl_version() -> str:
         return "unknown"
 
 
-def start_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any]) -> str:
-    """Record a new run as 'running' and return its id."""
+def start_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]) -> str:
+    """Record a new run as running and return its id."""
     run_id = uuid.uuid4().hex
     warehouse.con.execute(
         "INSERT INTO runs (run_id, flow, started_at, status, parameters, newsetl_version, pid)"
-        " VALUES (?, ?, now(), 'running', ?, ?, ?)",
-        [run_id, flow, json.dumps(parameters, default=str), newsetl_version(), os.getpid()],
+        " VALUES (?, ?, now(), ?, ?, ?, ?)",
+        [run_id, Flow(flow), RunStatus.RUNNING, json.dumps(parameters, default=str),
+         newsetl_version(), os.getpid()],
     )
     return run_id
 
@@ -48,7 +53,7 @@ def start_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any]) ->
 def finish_run(
     warehouse: Warehouse,
     run_id: str,
-    status: str,
+    status: RunStatus,
     counts: Mapping[str, Any],
     error_count: int,
     extractors: Mapping[str, str] | None = None,
@@ -59,34 +64,69 @@ def finish_run(
     warehouse.con.execute(
         "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?,"
         " extractors = ?, error = ? WHERE run_id = ?",
-        [status, json.dumps(counts, default=str), error_count,
+        [RunStatus(status), json.dumps(counts, default=str), error_count,
          json.dumps(extractors) if extractors else None, error, run_id],
     )
 
 
-def record_failed_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any],
+def record_failed_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any],
                       error: str) -> str:
     """Record a run that failed before it could start its work (a broken config): it shows
     in ``runs`` as failed, with the error. Returns its id."""
     run_id = start_run(warehouse, flow, parameters)
-    finish_run(warehouse, run_id, "failed", {}, 0, error=error)
+    finish_run(warehouse, run_id, RunStatus.FAILED, {}, 0, error=error)
     return run_id
 
 
+@dataclass
+class Run:
+    """A run being recorded: its id, and what it is closed with (set as the run goes)."""
+
+    id: str
+    flow: Flow
+    counts: dict[str, Any] = field(default_factory=dict)
+    """the counts reached so far; the final ones once it completes"""
+    errors: int = 0
+    """how many input errors it recorded"""
+    extractors: Mapping[str, str] | None = None
+    """the extractor versions it ran"""
+
+
 @contextmanager
-def recorded_run(
-    warehouse: Warehouse, flow: str, parameters: Mapping[str, Any], counts: Mapping[str, Any]
-) -> Iterator[str]:
-    """Start a run and yield its id; if the block raises, close the run as 'interrupted'
-    (Ctrl-C) or 'failed' with the counts reached so far. The caller closes a run that
-    completes, with its final counts."""
-    run_id = start_run(warehouse, flow, parameters)
+def recorded_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]) -> Iterator[Run]:
+    """Record a run around the block: started as running, closed whatever happens.
+
+    The run is closed completed when the block ends, failed when it raises an error, and
+    interrupted when it is stopped from outside (Ctrl-C, SystemExit, a cancellation), each
+    time with the counts the block set on the ``Run`` so far. A kill -9 leaves it running:
+    the next writer to open the warehouse closes it as interrupted.
+    """
+    run = Run(start_run(warehouse, flow, parameters), Flow(flow))
     try:
-        yield run_id
-    except BaseException as error:
-        status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
-        finish_run(warehouse, run_id, status, counts, int(counts.get("failed", 0) or 0))
+        yield run
+    except Exception as error:
+        _close(warehouse, run, RunStatus.FAILED, str(error) or type(error).__name__)
         raise
+    except BaseException:
+        _close(warehouse, run, RunStatus.INTERRUPTED)
+        raise
+    _close(warehouse, run, RunStatus.COMPLETED)
+
+
+def _close(warehouse: Warehouse, run: Run, status: RunStatus, error: str | None = None) -> None:
+    """Note how the run ended; ``error``: what stopped a failed one."""
+    if status is not RunStatus.COMPLETED:
+        # the error on its way out is what the caller needs; a warehouse too broken to note
+        # the end leaves the run running, and the next open closes it as interrupted
+        with contextlib.suppress(Exception):
+            finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors,
+                       error)
+        return
+    finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors)
+
+
+_ERROR_SCHEMA = pa.schema([("stage", pa.string()), ("input", pa.string()),
+                           ("error", pa.string()), ("message", pa.string())])
 
 
 def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError]) -> int:
@@ -94,7 +134,7 @@ def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError])
     rows = [e.__dict__ for e in errors]
     if not rows:
         return 0
-    table = pa.Table.from_pylist(rows)
+    table = pa.Table.from_pylist(rows, schema=_ERROR_SCHEMA)
     warehouse.con.register("staged_errors", table)
     try:
         warehouse.con.execute(
@@ -111,7 +151,8 @@ def recent_runs(warehouse: Warehouse, limit: int) -> tuple[list[str], list[tuple
     """The newest runs first, with their duration, counts and error count."""
     return warehouse.query(
         "SELECT run_id, flow, started_at, round(epoch(ended_at - started_at), 1) AS seconds,"
-        " CASE WHEN status = 'running' AND ended_at IS NULL THEN 'running' ELSE status END"
+        f" CASE WHEN status = '{RunStatus.RUNNING}' AND ended_at IS NULL"
+        f" THEN '{RunStatus.RUNNING}' ELSE status END"
         " AS status, counts, error_count AS errors, error FROM runs"
         " ORDER BY started_at DESC LIMIT ?",
         [max(limit, 0)],

@@ -43,10 +43,12 @@ from newsetl.extract.attribution.lexicon import (
 )
 from newsetl.extract.attribution.marks import Segment, doc_text, paragraphs, quoted_extents
 from newsetl.extract.attribution.names import gender_of
+from newsetl.values import SourceType
 
 Span = tuple[int, int]
 
-SOURCE_TYPES = ("person", "organisation", "media", "anonymous", "author", "none")
+SOURCE_TYPES = tuple(SourceType)
+"""what a speaker or source is (newsetl.values.SourceType)"""
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _NAMED_LABELS = ("PERSON", "ORG", "GPE")

@@ -58,10 +58,11 @@ def test_version_and_json_shape():
     ]  # fmt: skip
     assert 0 <= d["confidence"] <= 1
     assert d["spans"] == [list(s) for s in c.spans]
+    assert c.source_span is not None and c.cue_span is not None
     assert d["source_span"] == list(c.source_span)
     assert d["cue_span"] == list(c.cue_span)
     with pytest.raises(AttributeError):
-        c.content = "changed"  # frozen
+        c.content = "changed"  # pyright: ignore[reportAttributeAccessIssue] - frozen
 
 
 # the seed article, claim by claim
@@ -170,7 +171,7 @@ def test_people_familiar_with_the_matter():
     c = only("People familiar with the matter said the deal would be announced next week.")
     assert c.content == "the deal would be announced next week"
     assert c.source_type == "anonymous"
-    assert c.source_mention.startswith("People")
+    assert c.source_mention is not None and c.source_mention.startswith("People")
 
 
 def test_denial():
@@ -210,7 +211,7 @@ def test_nested_report():
     outer = find(claims, "that the mayor told aides")
     inner = find(claims, "he would step down")
     assert outer.parent is None and outer.source_type == "media"
-    assert claims[inner.parent] is outer
+    assert inner.parent is not None and claims[inner.parent] is outer
     # an unnamed role names nobody: anonymous, with the mention kept
     assert (inner.source_mention, inner.source, inner.source_type) == ("the mayor", None,
                                                                        "anonymous")
@@ -235,7 +236,7 @@ def test_cue_noun_nested_in_a_rejection():
     inner = find(claims, "that the tax would pay for itself")
     assert (outer.cue, outer.source_mention) == ("rejected", "Critics")
     assert (inner.cue, inner.source_mention) == ("claim", "her")
-    assert claims[inner.parent] is outer
+    assert inner.parent is not None and claims[inner.parent] is outer
 
 
 def test_not_attributions():

@@ -84,6 +84,7 @@ def test_find_source_same_sentence_inverted(nlp):
     doc = nlp(text)
     src = find_source(doc, [at(text, "We will win,")], [(0, 14)], (0, len(text)),
                       ArticleEntities(doc, [(0, 14)]))
+    assert src is not None
     assert (src.mention, src.name, src.cue) == ("Donald Trump", "Donald Trump", "said")
     assert src.span == at(text, "Donald Trump")
     assert src.cue_span == at(text, "said")
@@ -94,6 +95,7 @@ def test_find_source_reusable_for_unquoted_content(nlp):
     text = "Intro.\nThe economy will grow, according to the Federal Reserve.\nMore."
     doc = nlp(text)
     src = find_source(doc, [at(text, "The economy will grow")], [], None, ArticleEntities(doc, []))
+    assert src is not None
     assert (src.mention, src.cue) == ("the Federal Reserve", "according to")
     assert src.span == at(text, "the Federal Reserve")
 
