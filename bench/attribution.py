@@ -111,10 +111,11 @@ def predict(docs: Sequence[Document], quotes_only: bool = False) -> list[Predict
     from newsetl.extract.attribution import extract_attributions_many, extract_quotes_many
 
     texts = [d.text for d in docs]
+    found: list[tuple[Sequence[Any], Sequence[Any]]]
     if quotes_only:  # the speed baseline: quotes alone, texts without marks not parsed
         found = [(qs, []) for qs in extract_quotes_many(texts)]
     else:
-        found = extract_attributions_many(texts)
+        found = [(a.quotes, a.claims) for a in extract_attributions_many(texts)]
     preds = []
     for doc, (qs, cs) in zip(docs, found, strict=True):
         claims = [_claim_dict(c) for c in cs if c.parent is None]

@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for k in range(FOLDS):
         train = np.flatnonzero(folds != k)
         test = np.flatnonzero(folds == k)
-        w = fit([feats[i] for i in train], y[train])
+        w = fit([feats[i] for i in train], y[train].tolist())
         oof[test] = probabilities(w, [feats[i] for i in test])
     threshold, oof_scores = best_threshold(oof, y, n_gold)
     rules = {"p": round(float(y.mean()), 4), "r": round(int(y.sum()) / n_gold, 4)}

@@ -580,7 +580,8 @@ def extract(inputs: tuple[str, ...], html: bool, as_json: bool, config_path: str
     config = load_config(config_path) if config_path else None
     read = read_inputs(inputs, html, _settings(config.settings if config else None))
     found = extract_attributions_many([i.content for i in read])
-    for item, (quotes, claims) in zip(read, found, strict=True):
+    for item, attributions in zip(read, found, strict=True):
+        quotes, claims = attributions.quotes, attributions.claims
         article = item.article
         result: dict = {"file" if article is None else "url": item.label}
         if article is not None:

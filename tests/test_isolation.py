@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from newsetl.extract import attributions
+from newsetl.extract import attribution as attributions
 from newsetl.flows import backfill, ingest, warc_source, web_backfill
 from newsetl.flows.backfill import backfill_flow
 from newsetl.flows.config import FeedSpec

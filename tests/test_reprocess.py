@@ -77,7 +77,7 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
     ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from newsetl.extract.article import PageArticle
-    from newsetl.extract.attributions import extract_attributions_many
+    from newsetl.extract.attribution import extract_attributions_many
 
     real = records.extract_article
 
@@ -102,7 +102,7 @@ def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
         assert len(text) - len(text.replace("\n\n", "")) == breaks[article_id] - 2
         assert (Path(ingested.corpus) / file).read_text(encoding="utf-8") == text
     # the quotes are those of the new texts, written by the reprocess run
-    expected = [(article_id, [q.text for q in found[0]]) for (article_id, _, _), found in
+    expected = [(article_id, [q.text for q in found.quotes]) for (article_id, _, _), found in
                 zip(stored, extract_attributions_many([t for _, t, _ in stored]), strict=True)]
     quotes = rows(ingested.db, "SELECT a.article_id, list(q.text ORDER BY q.seq) FILTER"
                                " (WHERE q.text IS NOT NULL) FROM articles a LEFT JOIN quotes q"

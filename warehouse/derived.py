@@ -154,14 +154,23 @@ def store_attributions(
     (quotes, claims) pair) and relink their entities, inside the caller's transaction;
     ``what`` limits it to one of them."""
     quotes = claims = 0
-    entities = {k: getattr(v, "entities", ()) for k, v in found.items()}
+    parts = {k: _parts(v) for k, v in found.items()}
+    entities = {k: p[2] for k, p in parts.items()}
     if "quotes" in what:
-        quotes = replace_quotes(warehouse, {k: v[0] for k, v in found.items()},
+        quotes = replace_quotes(warehouse, {k: p[0] for k, p in parts.items()},
                                 versions["quotes"], run_id, entities)
     if "claims" in what:
-        claims = replace_claims(warehouse, {k: v[1] for k, v in found.items()},
+        claims = replace_claims(warehouse, {k: p[1] for k, p in parts.items()},
                                 versions["claims"], run_id, entities)
     return quotes, claims
+
+
+def _parts(found: Any) -> tuple[Sequence[Any], Sequence[Any], Sequence[Any]]:
+    """(quotes, claims, entities) of an Attributions record, or of a (quotes, claims) pair."""
+    if hasattr(found, "quotes"):
+        return found.quotes, found.claims, found.entities
+    quotes, claims = found
+    return quotes, claims, ()
 
 
 def _swap(warehouse: Warehouse, table: str, found: Mapping[str, Sequence[Any]],

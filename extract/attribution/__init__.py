@@ -64,13 +64,6 @@ class Attributions:
     claims: tuple[Claim, ...]
     entities: tuple[EntityRecord, ...]
 
-    def __iter__(self):
-        # (quotes, claims) unpacking, as callers read a pair
-        return iter((list(self.quotes), list(self.claims)))
-
-    def __getitem__(self, k: int):
-        return (list(self.quotes), list(self.claims))[k]
-
 
 def attributions_of(article: ParsedArticle) -> Attributions:
     """Quotes, claims and named entities of one parsed article."""

@@ -146,8 +146,8 @@ class Entity:
             best = max(names, key=lambda n: (len(n), sum(map(len, n))))
         else:
             # an organisation's spelled-out name beats its acronym
-            best = max(names, key=lambda n: (len(n) > 1 or not n[0].isupper(), len(n),
-                                             sum(map(len, n))))
+            best = max(names, key=lambda n: (len(n) > 1 or not "".join(n[:1]).isupper(),
+                                             len(n), sum(map(len, n))))
         return self.printed.get(best, " ".join(best))
 
 
@@ -709,7 +709,7 @@ class ArticleEntities:
             # `his campaign`: the campaign of the person the pronoun stands for
             pron = next((c for c in head.lefts if c.dep_ == "poss" and c.i in self._pronoun), None)
             res = self._pronoun.get(pron.i) if pron is not None else None
-            if res is not None and res.entity is not None and res.type == "person":
+            if res is not None and res.name and res.entity is not None and res.type == "person":
                 return Resolution(f"{res.name.split()[-1]} {low}", "organisation", None, "owner")
         if low in ARTIFACTS and (definite or owner is not None):
             creator = self._creator(head, owner)

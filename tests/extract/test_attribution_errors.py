@@ -80,7 +80,7 @@ def test_an_unnamed_source_keeps_its_whole_descriptor():
     text = "A person familiar with the matter said the deal would close this week."
     (claim,) = extract_claims(text)
     assert (claim.source, claim.source_type) == (None, "anonymous")
-    assert claim.source_mention.startswith("A person")
+    assert (claim.source_mention or "").startswith("A person")
 
 
 def test_officials_and_spokesmen_are_anonymous():
