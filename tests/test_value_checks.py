@@ -80,7 +80,8 @@ def test_a_grown_value_set_rebuilds_its_table_with_its_rows_and_indexes(
             ("r1", "completed"), ("r2", "paused")]
         assert warehouse.query("SELECT index_name, table_name FROM duckdb_indexes()"
                                " ORDER BY 1")[1] == indexes == [
-            ("claims_article", "claims"), ("quotes_article", "quotes")]
+            ("claims_article", "claims"), ("claims_source_entity", "claims"),
+            ("quotes_article", "quotes"), ("quotes_speaker_entity", "quotes")]
         assert allowed(warehouse)["runs", "status"] == {str(v) for v in GrownStatus}
     # nothing to do the next time
     with Warehouse.open(path) as warehouse:
