@@ -118,7 +118,7 @@ def fetch_feed(
     try:
         # the user listed this feed: it is read whatever robots.txt says of crawlers
         fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT, validators=validators,
-                                robots=False)
+                                robots=False, guard=fetcher.guard.for_feeds([spec]))
     except FetchError as error:
         return FeedOutcome(spec, None, _error("feed", spec.url, error), status_of(error),
                            error.status, wait=error.retry_after)
@@ -186,7 +186,7 @@ def fetch_articles(
     pages, errors = [], []
     for wanted in chunk:
         try:
-            link_guard = guard.with_hosts(f.url for f in wanted.feeds) if guard else None
+            link_guard = (guard or fetcher.guard).for_feeds(wanted.feeds)
             fetched = fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT, guard=link_guard)
             location = archive.keep(fetched)
             if location is not None:

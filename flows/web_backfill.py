@@ -59,15 +59,16 @@ def read_sitemaps(
     """Fetch sitemaps (following indexes), keep the entries dated within since..until."""
     wanted: dict[str, Wanted] = {}
     errors: list[RunError] = []
-    queue = [(url, 0) for url in roots]
+    queue = [(url, 0, url) for url in roots]
     seen: set[str] = set()
     while queue:
-        url, depth = queue.pop(0)
+        url, depth, root = queue.pop(0)
         if url in seen:
             continue
         seen.add(url)
         try:
-            fetched = fetcher.fetch(url, accept=_SITEMAP_ACCEPT)
+            # the listed sitemap's origin is trusted, for its children too; nothing else
+            fetched = fetcher.fetch(url, accept=_SITEMAP_ACCEPT, guard=fetcher.trusting([root]))
             archive.keep(fetched)
             sitemap = parse_sitemap(fetched.content, fetched.final_url)
         except (FetchError, SitemapError) as error:
@@ -83,7 +84,7 @@ def read_sitemaps(
             for child, lastmod in zip(sitemap.sitemaps, lastmods, strict=True):
                 # a child last changed before --since holds nothing newer
                 if not (since and lastmod and lastmod.date() < since):
-                    queue.append((child, depth + 1))
+                    queue.append((child, depth + 1, root))
             continue
         for item in sitemap.entries:
             day = item.news_publication_date or item.lastmod

@@ -13,7 +13,15 @@ from newsetl.flows.fetch import Fetcher, FetchError
 from newsetl.flows.politeness import Politeness, host_key
 from tests.test_fetch import FAST
 
-POLITE = replace(FAST, host_delay=0.3, obey_robots=True, per_host=1, concurrency=8)
+POLITE = replace(FAST, host_delay=0.3, obey_robots=True, per_host=1, concurrency=8,
+                 allow_hosts="localhost, 127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _own_robots_store(tmp_path, monkeypatch) -> None:
+    """Each test keeps robots.txt answers in a folder of its own: the test server's port is
+    the same for the whole session, and a stored answer would leak into the next test."""
+    monkeypatch.chdir(tmp_path)
 
 
 def test_host_keys() -> None:
