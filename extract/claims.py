@@ -52,7 +52,7 @@ from newsetl.extract.cues import (
     QUESTION_VERBS,
     RAISING_VERBS,
 )
-from newsetl.extract.nlp import load_nlp
+from newsetl.extract.nlp import parse_texts
 from newsetl.extract.quotes import Quote, _for_parsing, paragraphs, quotes_from_doc, scan
 from newsetl.extract.speakers import (
     TITLES,
@@ -686,6 +686,5 @@ def extract_claims(text: str) -> list[Claim]:
 def extract_claims_many(texts: Iterable[str], batch_size: int = 16) -> list[list[Claim]]:
     """Extract claims from many articles, parsing them in batches with ``nlp.pipe``."""
     texts = list(texts)
-    nlp = load_nlp()
-    docs = nlp.pipe((_for_parsing(t) for t in texts), batch_size=batch_size)
+    docs = parse_texts((_for_parsing(t) for t in texts), batch_size=batch_size)
     return [claims_from_doc(t, doc) for t, doc in zip(texts, docs, strict=True)]

@@ -20,7 +20,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from newsetl.extract.nlp import load_nlp
+from newsetl.extract.nlp import parse_texts
 from newsetl.extract.speakers import (
     CUE_FORMS,
     EVALUATIVE_FORMS,
@@ -581,8 +581,7 @@ def extract_quotes_many(texts: Iterable[str], batch_size: int = 16) -> list[list
     # only articles with a quotation mark are worth parsing
     todo = [i for i, t in enumerate(texts) if scan(_for_parsing(t))]
     out: list[list[Quote]] = [[] for _ in texts]
-    nlp = load_nlp()
-    docs = nlp.pipe((_for_parsing(texts[i]) for i in todo), batch_size=batch_size)
+    docs = parse_texts((_for_parsing(texts[i]) for i in todo), batch_size=batch_size)
     for i, doc in zip(todo, docs, strict=True):
         out[i] = quotes_from_doc(texts[i], doc)
     return out

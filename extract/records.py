@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newsetl.extract.article import PageArticle
 from newsetl.extract.dated import DatedText, format_dated, split_name
@@ -117,10 +117,20 @@ def article_from_dated(name: str, path: str, doc: DatedText, content: str) -> Ar
 
 
 def _trusted_canonical(canonical: str, fetched: str) -> str:
-    """The page's canonical URL unless it is a site's front page claimed by an article page,
-    a common template bug that would merge every article of the site into one id."""
+    """The page's canonical URL (made absolute against the fetched one), unless it is no
+    valid http(s) URL (a port out of range, an unclosed bracket: the page's markup is wrong,
+    not the article) or a site's front page claimed by an article page, a common template bug
+    that would merge every article of the site into one id."""
     if not canonical:
         return fetched
-    if urlsplit(canonical).path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+    try:
+        absolute = urljoin(fetched, canonical)
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError:
         return fetched
-    return canonical
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return fetched
+    if parts.path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+        return fetched
+    return absolute

@@ -130,7 +130,7 @@ def _batches(
         yield future.result()
     for path in (f for f in files if is_warc(f)):
         done = loaded_offsets(warehouse, str(path.resolve()))
-        for batch in read_warc(path, done, settings.chunk_size):
+        for batch in read_warc(path, done, settings.chunk_size, settings):
             yield batch.articles, batch.errors
         progress.report("files", 1)
 

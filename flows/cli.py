@@ -13,7 +13,13 @@ import click
 
 from newsetl.errors import NewsetlError
 from newsetl.flows import progress
-from newsetl.flows.settings import ConfigError, Settings, configure_prefect, from_environment
+from newsetl.flows.settings import (
+    PATH_SETTINGS,
+    ConfigError,
+    Settings,
+    configure_prefect,
+    from_environment,
+)
 
 DEFAULT_CONFIG = "feeds.toml"
 
@@ -110,10 +116,9 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
     settings = _settings(config.settings, db=db, corpus=corpus, interval=interval)
     _preflight(settings)
     # scheduled runs may start in another folder: hand them absolute paths
-    overrides = {"db": str(Path(settings.db).resolve()),
-                 "corpus": str(Path(settings.corpus).resolve()),
-                 "archive": str(Path(settings.archive).resolve()),
-                 "lock_timeout": max(settings.lock_timeout, 60.0)}
+    overrides: dict = {name: str(Path(getattr(settings, name)).resolve())
+                       for name in PATH_SETTINGS}
+    overrides["lock_timeout"] = max(settings.lock_timeout, 60.0)
     if interval is not None:
         overrides["interval"] = interval
     configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])

@@ -13,18 +13,12 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from newsetl.errors import NewsetlError
-from newsetl.extract.article import (
-    EXTRACTOR_VERSION,
-    NoArticleText,
-    PageArticle,
-    charset_of,
-    extract_article,
-)
+from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, PageArticle, charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from newsetl.extract.ids import feed_id
 from newsetl.extract.records import Article, article_from_page
@@ -32,6 +26,7 @@ from newsetl.flows import progress
 from newsetl.flows.archive import Archive
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
+from newsetl.flows.extraction import ExtractionFailed, TextCut, extract_page
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.feed_health import freshness, status_of
 from newsetl.flows.fetch import Fetched, Fetcher, FetchError, Validators
@@ -200,16 +195,19 @@ def fetch_articles(
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
 def extract_articles(
-    pages: Sequence[tuple[Wanted, Fetched]],
+    pages: Sequence[tuple[Wanted, Fetched]], settings: Settings,
 ) -> tuple[list[tuple[Wanted, Fetched, PageArticle]], list[RunError]]:
-    """Run trafilatura over a chunk of pages: main text and metadata."""
+    """Run trafilatura over a chunk of pages: main text and metadata, each page within the
+    extraction time limit and text cap (a cut text loads, and is recorded)."""
     extracted, errors = [], []
     for wanted, fetched in pages:
         try:
-            page = extract_article(fetched.content, fetched.final_url,
-                                   charset=charset_of(fetched.headers))
+            page, cut = extract_page(fetched.content, fetched.final_url, settings,
+                                     charset=charset_of(fetched.headers))
             extracted.append((wanted, fetched, page))
-        except NoArticleText as error:
+            if cut is not None:
+                errors.append(_error("extract", wanted.link, cut))
+        except (NoArticleText, ExtractionFailed) as error:
             errors.append(_error("extract", wanted.link, error))
     return extracted, errors
 
@@ -317,7 +315,8 @@ def _ingest(
         guard = Guard.allowing(settings.allow_hosts)
         fetched = [f.result() for f in
                    fetch_articles.map(chunks, fetcher=fetcher, archive=archive, guard=guard)]
-    extracted = [f.result() for f in extract_articles.map([pages for pages, _ in fetched])]
+    extracted = [f.result() for f in extract_articles.map([pages for pages, _ in fetched],
+                                                          settings=unmapped(settings))]
     articles, links = normalise_articles([item for items, _ in extracted for item in items])
     articles = unique_articles(articles)
     changed = needing_extraction(warehouse, articles)
@@ -342,7 +341,9 @@ def _ingest(
         articles_new=new,
         articles_updated=updated,
         articles_unchanged=unchanged,
-        articles_failed=sum(1 for e in errors if e.stage in ("article", "extract")),
+        # a cut text is a note on an article that loaded, not a failure
+        articles_failed=sum(1 for e in errors if e.stage in ("article", "extract")
+                            and e.error != TextCut.kind),
         files_failed=0,
         errors=len(errors),
         seconds=time.monotonic() - started,

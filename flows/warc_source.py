@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of, extract_article
+from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, parse_feed
 from newsetl.extract.records import Article, article_from_page
 from newsetl.extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
+from newsetl.flows.extraction import ExtractionFailed, extract_page
+from newsetl.flows.settings import Settings
 from newsetl.warehouse.runs import RunError
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -34,7 +36,8 @@ def is_warc(path: Path) -> bool:
     return path.name.endswith((".warc", ".warc.gz"))
 
 
-def read_warc(path: Path, skip_offsets: set[int], batch_size: int) -> Iterator[WarcBatch]:
+def read_warc(path: Path, skip_offsets: set[int], batch_size: int,
+              settings: Settings | None = None) -> Iterator[WarcBatch]:
     """Articles from the HTML responses of one WARC file, in batches.
 
     Records at ``skip_offsets`` were loaded by an earlier backfill and are passed over, so an
@@ -59,7 +62,7 @@ def read_warc(path: Path, skip_offsets: set[int], batch_size: int) -> Iterator[W
                 if record.offset in skip_offsets:
                     continue
                 pages += 1
-                article = _article(record, path, entries, errors)
+                article = _article(record, path, entries, errors, settings or Settings())
                 if article is not None:
                     batch.append(article)
                 if len(batch) + len(errors) >= batch_size:
@@ -89,12 +92,17 @@ def _remember_entries(record: WarcPage, entries: dict[str, FeedEntry]) -> None:
 
 
 def _article(record: WarcPage, path: Path, entries: dict[str, FeedEntry],
-             errors: list[RunError]) -> Article | None:
+             errors: list[RunError], settings: Settings) -> Article | None:
     try:
-        page = extract_article(record.content, record.url, charset=charset_of(record.headers))
-    except NoArticleText as error:
-        errors.append(RunError("extract", record.url, "NoArticleText", str(error)))
+        page, cut = extract_page(record.content, record.url, settings,
+                                 charset=charset_of(record.headers))
+    except (NoArticleText, ExtractionFailed) as error:
+        errors.append(RunError("extract", record.url, getattr(error, "kind", "NoArticleText")
+                               if isinstance(error, ExtractionFailed) else "NoArticleText",
+                               str(error)))
         return None
+    if cut is not None:
+        errors.append(RunError("extract", record.url, cut.kind, str(cut)))
     article = article_from_page(page, entries.get(record.url), record.fetched_at,
                                 EXTRACTOR_VERSION)
     return replace(article, warc_file=str(path.resolve()), warc_offset=record.offset,

@@ -75,6 +75,9 @@ def read_sitemaps(
             errors.append(RunError("sitemap", url, getattr(error, "kind", type(error).__name__),
                                    str(error)))
             continue
+        # a malformed <loc> costs its own entry only, recorded
+        errors += [RunError("sitemap", loc, "BadUrl", f"{url}: <loc> {loc!r} left out: {why}")
+                   for loc, why in sitemap.rejected]
         if sitemap.kind == "index":
             if depth >= MAX_SITEMAP_DEPTH:
                 errors.append(RunError("sitemap", url, "TooDeep",
@@ -150,7 +153,7 @@ def _chunk(
     """Fetch, extract, normalise and load one chunk of links, in one transaction."""
     guard = Guard.allowing(fetcher.settings.allow_hosts)
     pages, fetch_errors = fetch_articles(chunk, fetcher, archive, guard)
-    extracted, extract_errors = extract_articles(pages)
+    extracted, extract_errors = extract_articles(pages, fetcher.settings)
     articles, _ = normalise_articles(extracted)
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)
