@@ -41,8 +41,8 @@ def read_warc(path: Path, skip_offsets: set[int], batch_size: int,
     """Articles from the HTML responses of one WARC file, in batches.
 
     Records at ``skip_offsets`` were loaded by an earlier backfill and are passed over, so an
-    interrupted backfill resumes where it stopped. A damaged file yields what came before the
-    damage, then a batch holding the error.
+    interrupted backfill resumes where it stopped. A damaged record is recorded and skipped,
+    and reading resumes at the next record.
     """
     entries: dict[str, FeedEntry] = {}
     stats = WarcStats()
@@ -53,9 +53,18 @@ def read_warc(path: Path, skip_offsets: set[int], batch_size: int,
     def accept(media_type: str, headers: dict[str, str]) -> bool:
         return accept_html(media_type, headers) or media_type in _FEED_TYPES
 
+    damaged: list[WarcError] = []
+
+    def drain() -> None:
+        # a damaged record costs itself only: recorded, and reading goes on after it
+        errors.extend(RunError("warc", str(path), "WarcError", str(e)) for e in damaged)
+        damaged.clear()
+
     with path.open("rb") as stream:
         try:
-            for record in iter_responses(stream, str(path), accept, stats):
+            for record in iter_responses(stream, str(path), accept, stats,
+                                         on_damage=damaged.append):
+                drain()
                 if not accept_html(_media_type(record), record.headers):
                     _remember_entries(record, entries)
                     continue
@@ -73,6 +82,7 @@ def read_warc(path: Path, skip_offsets: set[int], batch_size: int,
         except OSError as error:
             errors.append(RunError("warc", str(path), type(error).__name__,
                                    f"{path}: cannot be read: {error.strerror or error}"))
+        drain()
     yield WarcBatch(batch, errors, pages)
 
 
