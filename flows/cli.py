@@ -415,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="newsetl", standalone_mode=False)
     except NewsetlError as error:
-        click.echo(f"Error: {error}", err=True)
+        from newsetl.warehouse.db import fatal_error
+
+        click.echo(f"Error: {fatal_error(error) or error}", err=True)
         return 1
     except click.exceptions.Abort:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
@@ -431,6 +433,12 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
         return 130
     except Exception as error:  # a bug: say so in one line unless asked for the traceback
+        from newsetl.warehouse.db import fatal_error
+
+        named = fatal_error(error)  # a full disk or a damaged warehouse, however it surfaced
+        if named is not None:
+            click.echo(f"Error: {named}", err=True)
+            return 1
         if verbose:
             raise
         click.echo(f"Error: unexpected {type(error).__name__}: {error} "

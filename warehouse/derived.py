@@ -135,16 +135,12 @@ def _swap(warehouse: Warehouse, table: str, found: Mapping[str, Sequence[Any]],
     ``rows`` in their place, and note which version ran over each article."""
     ids = pa.table({"article_id": list(found), "found": [len(f) for f in found.values()]})
     con = warehouse.con
-    con.register("staged_derived_articles", ids)
-    con.register("staged_derived", rows)
-    try:
+    with warehouse.staged("staged_derived_articles", ids), \
+            warehouse.staged("staged_derived", rows):
         con.execute(f"DELETE FROM {table} WHERE article_id IN "
                     "(SELECT article_id FROM staged_derived_articles)")
         con.execute(f"INSERT INTO {table} SELECT * FROM staged_derived")
         _record_extraction(warehouse, "staged_derived_articles", table, version, run_id)
-    finally:
-        con.unregister("staged_derived_articles")
-        con.unregister("staged_derived")
 
 
 def _record_extraction(warehouse: Warehouse, staged: str, extractor: str, version: str,

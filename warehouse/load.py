@@ -109,7 +109,7 @@ def classify(warehouse: Warehouse, articles: Sequence[Article]) -> dict[str, str
         "article_id": [a.article_id for a in articles],
         "content_hash": [a.content_hash for a in articles],
     })
-    with _staged(warehouse, "staged_hashes", staged):
+    with warehouse.staged("staged_hashes", staged):
         rows = warehouse.con.execute(
             "SELECT s.article_id, CASE WHEN a.article_id IS NULL THEN 'new'"
             " WHEN a.content_hash <> s.content_hash THEN 'updated' ELSE 'unchanged' END"
@@ -144,7 +144,7 @@ def load_articles(
     )
     columns = ", ".join(_ARTICLE_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
-    with _staged(warehouse, "staged_articles", table):
+    with warehouse.staged("staged_articles", table):
         warehouse.con.execute(
             f"INSERT INTO articles ({columns}, first_seen_at, updated_at, first_run_id, run_id)"
             f" SELECT {columns}, now(), now(), $run, $run FROM staged_articles"
@@ -209,7 +209,7 @@ def load_feed_links(warehouse: Warehouse, links: Sequence[FeedLink], run_id: str
     if not unique:
         return
     table = pa.Table.from_pylist([link.__dict__ for link in unique.values()])
-    with _staged(warehouse, "staged_links", table):
+    with warehouse.staged("staged_links", table):
         warehouse.con.execute(
             "INSERT INTO article_feeds SELECT article_id, feed_id, entry_guid, entry_link,"
             " entry_title, entry_hash, now(), now(), $run FROM staged_links"
@@ -237,7 +237,7 @@ def load_feeds(warehouse: Warehouse, feeds: Sequence[FeedRow], run_id: str) -> N
         return
     table = pa.Table.from_pylist([{**f.__dict__, "tags": list(f.tags)} for f in feeds],
                                  schema=_FEED_SCHEMA)
-    with _staged(warehouse, "staged_feeds", table):
+    with warehouse.staged("staged_feeds", table):
         warehouse.con.execute(
             "INSERT INTO feeds (feed_id, url, name, tags, title, site_url, format, first_run_id,"
             " last_run_id, last_fetched_at, last_status, last_error, last_entries, etag,"
@@ -309,19 +309,6 @@ def _article_row(article: Article, corpus_file: str | None) -> dict[str, Any]:
     return row
 
 
-class _staged:
-    """Register an Arrow table under a name for the length of a block."""
-
-    def __init__(self, warehouse: Warehouse, name: str, table: pa.Table) -> None:
-        self.con, self.name, self.table = warehouse.con, name, table
-
-    def __enter__(self) -> None:
-        self.con.register(self.name, self.table)
-
-    def __exit__(self, *exc: object) -> None:
-        self.con.unregister(self.name)
-
-
 def loaded_offsets(warehouse: Warehouse, warc_file: str) -> set[int]:
     """Offsets of the records of one WARC file that articles were loaded from."""
     rows = warehouse.con.execute(
@@ -345,7 +332,7 @@ def read_articles(warehouse: Warehouse, ids: Sequence[str]) -> list[Article]:
     if not ids:
         return []
     columns = [c for c in _ARTICLE_COLUMNS if c != "corpus_file"]
-    with _staged(warehouse, "wanted_ids", pa.table({"article_id": list(ids)})):
+    with warehouse.staged("wanted_ids", pa.table({"article_id": list(ids)})):
         result = warehouse.con.execute(
             f"SELECT {', '.join('a.' + c for c in columns)} FROM articles a"
             " JOIN wanted_ids USING (article_id)"
