@@ -22,6 +22,8 @@ PIECE_CHARS = 10_000
 """texts longer than this are parsed in pieces cut at paragraph breaks, then joined into one
 Doc: spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters) and its memory grows
 with a text's length (2.5 GB for one of 900,000); a piece bounds both"""
+BATCH_CHARS = 40_000
+"""the most characters parsed in one batch: a batch's memory grows with its length"""
 _CUTS = ("\n\n", "\n", ". ", " ")
 """where a piece may end, best first: a paragraph break, a line, a sentence, a word"""
 
@@ -49,25 +51,37 @@ def load_nlp(model: str = MODEL) -> Language:
 def parse_texts(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
     """One Doc per text, in order, whatever the text's length: a long text is parsed in
     pieces of at most PIECE_CHARS (``split_text``) joined back into one Doc whose text and
-    character offsets are the text's own."""
+    character offsets are the text's own. At most ``batch_size`` pieces and BATCH_CHARS
+    characters are parsed at once: spaCy's memory follows the batch, not the corpus."""
     nlp = load_nlp()
-    counts: deque[int] = deque()
-
-    def pieces() -> Iterator[str]:
-        for text in texts:
-            parts = split_text(text)
-            counts.append(len(parts))
-            yield from parts
-
     parsed: list[Doc] = []
-    for doc in nlp.pipe(pieces(), batch_size=batch_size):
-        parsed.append(doc)
-        if len(parsed) == counts[0]:
-            counts.popleft()
+    for count, batch in _batches(texts, batch_size):
+        for doc in nlp.pipe(batch, batch_size=len(batch)) if batch else ():
+            parsed.append(doc)
+        # texts whose every piece is parsed come out, in order
+        while count and len(parsed) >= count[0]:
+            pieces, parsed = parsed[:count[0]], parsed[count.popleft():]
             # no whitespace added between pieces: they are exact slices of the text
-            yield parsed[0] if len(parsed) == 1 else Doc.from_docs(
-                parsed, ensure_whitespace=False, exclude=["tensor", "user_data"])
-            parsed = []
+            yield pieces[0] if len(pieces) == 1 else Doc.from_docs(
+                pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])
+
+
+def _batches(texts: Iterable[str], batch_size: int) -> Iterator[tuple[deque[int], list[str]]]:
+    """(pieces per text still waiting, next batch of pieces): every text's pieces in order,
+    each batch within ``batch_size`` pieces and BATCH_CHARS characters."""
+    counts: deque[int] = deque()
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        parts = split_text(text)
+        counts.append(len(parts))
+        for part in parts:
+            if batch and (len(batch) >= batch_size or size + len(part) > BATCH_CHARS):
+                yield counts, batch
+                batch, size = [], 0
+            batch.append(part)
+            size += len(part)
+    yield counts, batch
 
 
 def split_text(text: str, size: int = PIECE_CHARS) -> list[str]:

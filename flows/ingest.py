@@ -46,7 +46,7 @@ from newsetl.warehouse.load import (
     load_feeds,
     unique_articles,
 )
-from newsetl.warehouse.runs import RunError, finish_run, record_errors, start_run
+from newsetl.warehouse.runs import RunError, finish_run, record_errors, run_ending, start_run
 
 _FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, " \
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -277,11 +277,8 @@ def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False
         try:
             summary = _ingest(warehouse, run_id, feeds, settings, refetch, started, due_only,
                               feeds_only)
-        except KeyboardInterrupt:
-            finish_run(warehouse, run_id, "interrupted", {}, 0)
-            raise
-        except BaseException:
-            finish_run(warehouse, run_id, "failed", {}, 0)
+        except BaseException as error:  # Ctrl-C or a signal: interrupted; else failed
+            finish_run(warehouse, run_id, run_ending(error), {}, 0)
             raise
         finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
                    extractor_versions())

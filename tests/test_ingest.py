@@ -28,9 +28,9 @@ LOREM = [
 
 def settings_for(tmp_path: Path, **extra: object) -> Settings:
     return Settings(db=str(tmp_path / "news.duckdb"), corpus=str(tmp_path / "corpus"),
-                    archive=str(tmp_path / "archive"), connect_timeout=2, read_timeout=5,
-                    total_timeout=10, retries=0, **{"host_delay": 0.0, "obey_robots": False,
-                                                    **extra})
+                    archive=str(tmp_path / "archive"), robots_cache=str(tmp_path / "robots"),
+                    **{"connect_timeout": 2, "read_timeout": 5, "total_timeout": 10,
+                       "retries": 0, "host_delay": 0.0, "obey_robots": False, **extra})
 
 
 def rows(settings: Settings, sql: str) -> list[tuple]:

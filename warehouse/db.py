@@ -8,7 +8,6 @@ import errno
 import json
 import os
 import re
-import struct
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -25,6 +24,8 @@ _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _DISK_FULL = re.compile(r"no space left on device|disk is full|disk quota exceeded", re.I)
 _DAMAGED = re.compile(r"corrupt database file|could not read enough bytes from file|"
                       r"checksum .* does not match", re.I)
+_last_opened: list[Path] = []
+"""the warehouse this process opened last: where an error raised deep in a run comes from"""
 _PID_SLACK = 60.0
 _HEADERS = 3 * 4096
 """DuckDB's file begins with three 4 KiB headers: the main one, then two database headers"""
@@ -79,6 +80,7 @@ def fatal_error(error: BaseException | None, path: Path | str | None = None
 
     A run stops on these: recording them as the fault of the input at hand would hide them.
     """
+    path = path or _last_opened[-1] if path or _last_opened else None
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
@@ -91,31 +93,31 @@ def fatal_error(error: BaseException | None, path: Path | str | None = None
         if _DISK_FULL.search(text):
             return DiskFull(text)
         if isinstance(error, duckdb.Error) and _DAMAGED.search(text):
+            if "could not read enough bytes" in text.lower():
+                text = f"the file ends before a block it needs, it was cut short: {text}"
             return WarehouseCorrupt(path, text)
         error = error.__cause__ or error.__context__
     return None
 
 
-def _check_length(path: Path) -> None:
-    """Refuse a DuckDB file shorter than its own header says: a cut-off copy answers some
-    queries and fails others, or worse, is written on."""
+def _check_blocks(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a file cut short: one whose tables' data lies in blocks past its end. DuckDB
+    itself would answer the queries that miss the lost blocks and fail only the others."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_HEADERS)
-            size = os.fstat(handle.fileno()).st_size
-    except OSError:
-        return  # DuckDB says what is wrong with it
-    if len(head) < _HEADERS or head[8:12] != b"DUCK":
-        return
-    # each database header: checksum, iteration, meta block, free list, block count, block size
-    headers = [struct.unpack_from("<6Q", head, offset) for offset in (4096, 8192)]
-    _, _, _, _, count, block = max(headers, key=lambda h: h[1])
-    if not (4096 <= block <= 1 << 24 and block & (block - 1) == 0 and count < 1 << 32):
-        return  # a layout this check does not know: leave it to DuckDB
-    expected = _HEADERS + count * block
-    if size < expected:
-        raise WarehouseCorrupt(path, f"the file has {size:,} bytes, its header says "
-                                     f"{expected:,}: it was cut short")
+        size = path.stat().st_size
+        block = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            " AND NOT temporary").fetchall()]
+        highest = max((con.execute(
+            "SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0",
+            [name]).fetchone()[0] or -1 for name in tables), default=-1)
+    except (OSError, duckdb.Error, TypeError):
+        return  # nothing this check can tell: DuckDB reports what it finds
+    blocks = (size - _HEADERS) // block if block else 0
+    if highest >= blocks:
+        raise WarehouseCorrupt(path, f"the file holds {blocks} blocks, its tables need "
+                                     f"{highest + 1}: it was cut short")
 
 
 class Warehouse:
@@ -135,6 +137,7 @@ class Warehouse:
         A lock held by another process is waited on for up to ``lock_timeout`` seconds.
         """
         path = Path(path)
+        _last_opened[:] = [path]
         if read_only and not path.exists():
             raise WarehouseError(
                 f"no warehouse at {path}; run `newsetl ingest` or `newsetl backfill` first, "
@@ -142,7 +145,6 @@ class Warehouse:
             )
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        _check_length(path)
         deadline = time.monotonic() + lock_timeout
         while True:
             try:
@@ -162,6 +164,7 @@ class Warehouse:
                     f"warehouse {path} cannot be opened: {error}; is it a DuckDB file?"
                 ) from None
         try:
+            _check_blocks(con, path)
             con.execute("SET TimeZone = 'UTC'")
             warehouse = cls(con, path, read_only)
             if not read_only:

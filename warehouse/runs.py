@@ -69,15 +69,22 @@ def recorded_run(
     warehouse: Warehouse, flow: str, parameters: Mapping[str, Any], counts: Mapping[str, Any]
 ) -> Iterator[str]:
     """Start a run and yield its id; if the block raises, close the run as 'interrupted'
-    (Ctrl-C) or 'failed' with the counts reached so far. The caller closes a run that
+    (Ctrl-C, a signal) or 'failed' with the counts reached so far. The caller closes a run that
     completes, with its final counts."""
     run_id = start_run(warehouse, flow, parameters)
     try:
         yield run_id
     except BaseException as error:
-        status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
-        finish_run(warehouse, run_id, status, counts, int(counts.get("failed", 0) or 0))
+        finish_run(warehouse, run_id, run_ending(error), counts,
+                   int(counts.get("failed", 0) or 0))
         raise
+
+
+def run_ending(error: BaseException) -> str:
+    """How a run that raised ``error`` ended: 'failed' for an error, 'interrupted' when it
+    was stopped from outside (Ctrl-C, or a signal: Prefect raises its TerminationSignal,
+    a BaseException, when serve or a cancellation stops a flow run)."""
+    return "failed" if isinstance(error, Exception) else "interrupted"
 
 
 def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError]) -> int:
