@@ -20,9 +20,10 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpcore
@@ -37,6 +38,8 @@ from newsetl.flows.ssrf import Guard, Refused, Resolve, Resolver, local_path, sy
 
 RETRY_BACKOFF = 0.5
 """retry n (1, 2, ...) waits min(RETRY_BACKOFF * 2**n, 10) seconds: 1 s, 2 s, 4 s, ..."""
+T = TypeVar("T")
+R = TypeVar("R")
 MAX_RETRY_AFTER = 86400.0
 """the longest pause a server's Retry-After can put on a feed's next poll (a day)"""
 _TRANSPORT_KINDS = ("timeout", "connect", "network")
@@ -200,6 +203,30 @@ class Fetcher:
             return self._fetch(url, accept, validators, robots)
         finally:
             _policy.guard = previous
+
+    def by_host(self, items: Sequence[T], url_of: Callable[[T], str],
+                work: Callable[[T], R]) -> list[R]:
+        """``work(item)`` for every item, results in the items' order: the items of one host
+        one after another, hosts side by side (``concurrency`` at once), so a slow or held-off
+        host holds back its own items only."""
+        lanes: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            lanes.setdefault(host_key(url_of(item)), []).append(index)
+        results: list[Any] = [None] * len(items)
+
+        def run(lane: list[int]) -> None:
+            for index in lane:
+                results[index] = work(items[index])
+
+        if len(lanes) <= 1:
+            for lane in lanes.values():
+                run(lane)
+            return results
+        workers = min(len(lanes), max(self.settings.concurrency, 1))
+        with ThreadPoolExecutor(workers, thread_name_prefix="newsetl-host") as pool:
+            for done in [pool.submit(run, lane) for lane in lanes.values()]:
+                done.result()
+        return results
 
     def trusting(self, urls: Iterable[str]) -> Guard:
         """The default guard trusting the origins of ``urls`` (URLs the user listed)."""

@@ -78,6 +78,8 @@ class Politeness:
 
     def close(self, url: str, reason: Exception) -> None:
         """Take no more requests to this URL's host in this run; ``reason`` is why."""
+        if not host_key(url):
+            return  # file:// is no one's server
         host = self._host(host_key(url))
         with host.lock:
             host.closed = host.closed or reason
@@ -89,6 +91,8 @@ class Politeness:
 
     def failed(self, url: str) -> int:
         """Count a transport failure of this URL's host; return the failures in a row."""
+        if not host_key(url):
+            return 0
         host = self._host(host_key(url))
         with host.lock:
             host.failures += 1

@@ -79,7 +79,7 @@ class Settings:
     extract_timeout: float = _setting(60.0, 0, 3600, above=True)
     """seconds extracting one page's text may take; a page taking longer is stopped and
     recorded (kind ``extract_timeout``)"""
-    max_text_chars: int = _setting(300_000, 1000, 100_000_000)
+    max_text_chars: int = _setting(200_000, 1000, 100_000_000)
     """characters of article text kept per page: a longer text is cut after the last whole
     paragraph that fits, and the cut recorded in run_errors (``truncated``)"""
     chunk_size: int = _setting(100, 1, 100_000)

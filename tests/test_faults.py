@@ -5,6 +5,7 @@ hangs, nothing reaches an internal address, no message misleads."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -28,6 +29,7 @@ from newsetl.flows.backfill import backfill_flow
 from newsetl.flows.cli import main
 from newsetl.flows.config import FeedSpec, load_config
 from newsetl.flows.ingest import run_ingest
+from newsetl.flows.settings import Settings
 from newsetl.flows.web_backfill import web_backfill_flow
 from newsetl.warehouse import Warehouse
 from tests.site import Item, page, rss, serve_feed, serve_page
@@ -481,3 +483,9 @@ def test_ctrl_c_of_serve_mid_poll_marks_its_run_interrupted(httpserver: HTTPServ
     assert output.splitlines()[-1] == "Stopped."
     assert rows(tmp_path / "data" / "news.duckdb", "SELECT status FROM runs") == [
         ("interrupted",)]
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Settings)])
+def test_every_setting_is_in_the_readmes_table(name: str) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"| `{name}` |" in readme, f"add `{name}` to the README's settings table"

@@ -243,3 +243,31 @@ def test_a_slow_robots_txt_holds_back_its_own_host_only(httpserver: HTTPServer) 
         for thread in threads:
             thread.join(10)
     assert done["fast"] < 1.0 < done["slow"]
+
+
+def test_one_slow_host_holds_back_its_own_links_only(httpserver: HTTPServer) -> None:
+    from tests.test_fetch import raw_server, trickle
+
+    httpserver.expect_request("/fast").respond_with_data("fast")
+    settings = replace(POLITE, obey_robots=False, host_delay=0.0, read_timeout=2.0,
+                       total_timeout=1.5, retries=0)
+    finished: dict[str, float] = {}
+    with raw_server(trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 9000\r\n\r\n")) as slow, \
+            Fetcher(settings) as fetcher:
+        urls = [f"{slow}a", f"{slow}b", httpserver.url_for("/fast"), f"{slow}c",
+                httpserver.url_for("/fast") + "?again"]
+        began = time.monotonic()
+
+        def get(url: str) -> str:
+            try:
+                return fetcher.fetch(url, guard=fetcher.trusting([url])).content.decode()
+            except FetchError as error:
+                return error.kind
+            finally:
+                finished[url] = time.monotonic() - began
+
+        results = fetcher.by_host(urls, lambda url: url, get)
+    # in the order given, the slow host's links one after another, the fast host's at once
+    assert results == ["timeout", "timeout", "fast", "timeout", "fast"]
+    assert max(finished[u] for u in urls if "fast" in u) < 1.0
+    assert finished[f"{slow}c"] > 1.4
