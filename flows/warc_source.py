@@ -12,6 +12,7 @@ from pathlib import Path
 
 from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, parse_feed
+from newsetl.extract.ids import InvalidUrl
 from newsetl.extract.records import Article, article_from_page
 from newsetl.extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
 from newsetl.flows.extraction import ExtractionFailed, extract_page
@@ -106,14 +107,14 @@ def _article(record: WarcPage, path: Path, entries: dict[str, FeedEntry],
     try:
         page, cut = extract_page(record.content, record.url, settings,
                                  charset=charset_of(record.headers))
-    except (NoArticleText, ExtractionFailed) as error:
-        errors.append(RunError("extract", record.url, getattr(error, "kind", "NoArticleText")
-                               if isinstance(error, ExtractionFailed) else "NoArticleText",
+        # a record's WARC-Target-URI is whatever the crawler wrote: it may not parse
+        article = article_from_page(page, entries.get(record.url), record.fetched_at,
+                                    EXTRACTOR_VERSION)
+    except (NoArticleText, ExtractionFailed, InvalidUrl) as error:
+        errors.append(RunError("extract", record.url, getattr(error, "kind", "NoArticleText"),
                                str(error)))
         return None
     if cut is not None:
         errors.append(RunError("extract", record.url, cut.kind, str(cut)))
-    article = article_from_page(page, entries.get(record.url), record.fetched_at,
-                                EXTRACTOR_VERSION)
     return replace(article, warc_file=str(path.resolve()), warc_offset=record.offset,
                    warc_length=record.length)

@@ -221,10 +221,11 @@ def test_a_huge_dated_file_and_a_damaged_warc_record_cost_nothing_else(tmp_path:
     (files / f"010_{'b' * 16}.txt").write_text(big)
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=False)
-    for n in range(20):
+    for n in range(21):
         payload = page(f"Archived {n}", [f"Archived story {n}."] + LOREM).encode()
+        # the last record's target URI has a port out of range: that record costs itself
         writer.write_record(writer.create_warc_record(
-            f"https://news.example/{n}", "response", payload=io.BytesIO(payload),
+            f"https://news.example/{n}" if n < 20 else "https://news.example:99999/x", "response", payload=io.BytesIO(payload),
             length=len(payload), http_headers=StatusAndHeaders(
                 "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"),
             warc_headers_dict={"WARC-Date": "2024-11-07T09:30:15Z"}))
@@ -244,7 +245,8 @@ def test_a_huge_dated_file_and_a_damaged_warc_record_cost_nothing_else(tmp_path:
     assert rows(settings.db, "SELECT count(*) FROM articles WHERE url LIKE '%.txt'") == [(11,)]
     assert rows(settings.db, "SELECT length(text) FROM articles WHERE url LIKE '%010_%'") == [
         (len(big),)]
-    assert rows(settings.db, "SELECT stage, error FROM run_errors") == [("warc", "WarcError")]
+    assert rows(settings.db, "SELECT stage, error FROM run_errors ORDER BY stage") == [
+        ("extract", "invalid_url"), ("warc", "WarcError")]
     assert summary.status == "completed"
 
 
