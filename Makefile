@@ -12,10 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Ingest the bundled sample feeds into data/news.duckdb and show one query.
+# Ingest the bundled sample feeds into data/news.duckdb, show one query, write the report.
 run: $(STAMP)
 	$(BIN)/newsetl ingest --config seeds/sample/feeds.toml
 	$(BIN)/newsetl sql "SELECT speaker, quotes, articles, first_date FROM speakers ORDER BY quotes DESC, speaker LIMIT 5"
+	$(BIN)/newsetl report
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

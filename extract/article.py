@@ -1,4 +1,10 @@
-"""Article text and metadata from an HTML page, through trafilatura."""
+"""Article text and metadata from an HTML page, through trafilatura.
+
+The page is parsed once. trafilatura finds the main text, favouring precision; when that text
+is short and a balanced reading finds far more, the balanced text is taken (precision mode
+sometimes keeps a notice and drops the article). ``gate.rejection`` decides whether the text
+is an article; ``metadata.read_metadata`` picks title, authors and date (JSON-LD first).
+"""
 
 from __future__ import annotations
 
@@ -7,24 +13,29 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from newsetl.errors import NewsetlError
 from newsetl.extract.dated import normalize_paragraph, normalize_text
+from newsetl.extract.gate import rejection
+from newsetl.extract.jsonld import read_linked_data
+from newsetl.extract.links import drop_link_paragraphs, read_link_texts
+from newsetl.extract.metadata import read_metadata, read_tags
+from newsetl.extract.words import count_words
 
-# these options scored best on the article-extraction benchmark (STACK.md); dates only from
-# the page's markup and metadata: htmldate's extensive search takes copyright lines for dates
-_OPTIONS = {
-    "include_comments": False,
-    "favor_precision": True,
-    "with_metadata": True,
-    "date_extraction_params": {"extensive_search": False, "original_date": True},
-}
+# these options scored best on the article-extraction benchmark (STACK.md); the metadata is
+# read by metadata.py, so trafilatura extracts the text alone
+_OPTIONS = {"include_comments": False, "with_metadata": False}
+RETRY_BELOW_WORDS = 200
+"""a precision text shorter than this is checked against a balanced reading of the page"""
+RETRY_GAIN = 2
+"""the balanced text is taken when it has at least this many times the words"""
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
-EXTRACTOR_VERSION = "trafilatura-2.3/precision/no-comments"
-MIN_WORDS = 15
-"""fewer words than this is a menu, a teaser or an error page, not an article"""
+EXTRACTOR_VERSION = "newsetl-article-2/trafilatura-2.3/precision+balanced-retry/no-comments"
 
 
 class NoArticleText(NewsetlError):
@@ -49,21 +60,34 @@ class PageArticle:
     date: dt.date | None
     """the publication date from the page's metadata, if it has one"""
     description: str
-    sitename: str
+    site_name: str
+    """the outlet's name as the page gives it (og:site_name, the JSON-LD publisher)"""
     paragraphs: tuple[str, ...]
+    title_source: str | None = None
+    """where each field came from: 'json-ld', 'meta', 'html' or 'htmldate' (dates)"""
+    authors_source: str | None = None
+    date_source: str | None = None
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
-    """An HTML page's text, decoded as browsers do (HTML5): a byte-order mark, then the HTTP
-    charset, then a <meta> charset, each only if the bytes decode with it; else UTF-8 if they
-    decode cleanly, else windows-1252 (what an undeclared Western page almost always is)."""
+    """An HTML page's text, decoded as browsers do (HTML5): a byte-order mark; bytes that are
+    valid UTF-8 as UTF-8 (unless a label says UTF-16 or UTF-32), whatever an 8-bit label says;
+    then the HTTP charset, then a <meta> charset, each only if the bytes decode with it; else
+    windows-1252 (what an undeclared Western page almost always is)."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
                        (b"\xfe\xff", "utf-16-be")):
         if body.startswith(bom):
             return body[len(bom):].decode(codec, "replace")
     meta = _META_CHARSET.search(body[:4096])
-    for label in (declared, meta.group(1).decode("ascii", "ignore") if meta else None, "utf-8"):
-        codec = _codec(label)
+    labels = [_codec(declared), _codec(meta.group(1).decode("ascii", "ignore") if meta else None)]
+    # text in a legacy charset is practically never valid UTF-8, while a UTF-8 page with a
+    # stale label (iso-8859-1, gb2312) is common: valid UTF-8 wins over any 8-bit label
+    if not any(label and label.startswith(("utf_16", "utf_32")) for label in labels):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    for codec in labels:
         if codec:
             try:
                 return body.decode(codec)
@@ -94,55 +118,81 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
-def extract_article(html: bytes | str, url: str, min_words: int = MIN_WORDS,
-                    charset: str | None = None) -> PageArticle:
+def extract_article(html: bytes | str, url: str, charset: str | None = None) -> PageArticle:
     """Extract the main text and metadata of a news page; raise NoArticleText if there is none.
 
     Bytes are decoded with ``decode_html`` (``charset``: the HTTP header's, if any)."""
     if isinstance(html, bytes):
         html = decode_html(html, charset)
-    try:
-        doc = bare_extraction(html, url=url, **_OPTIONS)
-    except (ValueError, TypeError) as error:  # trafilatura raises on some broken inputs
-        raise NoArticleText(url, f"{type(error).__name__}: {error}") from None
-    if doc is None or not (doc.text or "").strip():
-        raise NoArticleText(url)
-    title = normalize_paragraph(doc.title or "")
-    paragraphs = list(normalize_text(doc.text))
+    tree = load_html(html)
+    if tree is None:
+        raise NoArticleText(url, "not an HTML document")
+    paragraphs = _main_text(tree, url)
+    ld = read_linked_data(tree, url)
+    tags = read_tags(tree)
+    meta = read_metadata(tree, ld, tags, url)
     # trafilatura keeps the headline as the first line of the text; the format holds body only
-    while paragraphs and title and paragraphs[0] == title:
+    headlines = {normalize_paragraph(t) for t in (meta.title, ld.headline, tags.heading,
+                                                  tags.meta.get("og:title", ""))}
+    while paragraphs and paragraphs[0] in headlines:
         paragraphs.pop(0)
-    words = sum(len(p.split()) for p in paragraphs)
-    if words < min_words:
-        raise NoArticleText(url, f"only {words} words of text, fewer than {min_words}")
+    paragraphs, link_words = drop_link_paragraphs(paragraphs, read_link_texts(tree))
+    reason = rejection(paragraphs, link_words=link_words,
+                       headings=(meta.title, tags.title_tag, tags.heading),
+                       locked=ld.free is False or tags.locked)
+    if reason is not None:
+        raise NoArticleText(url, reason)
     return PageArticle(
         url=url,
-        canonical_url=(doc.url or url).strip(),
-        title=title,
-        authors=_authors(doc.author),
-        language=_language(doc.language, html),
-        date=_date(doc.date),
-        description=normalize_paragraph(doc.description or ""),
-        sitename=normalize_paragraph(doc.sitename or ""),
+        canonical_url=meta.canonical_url,
+        title=meta.title,
+        authors=meta.authors,
+        language=_language(html),
+        date=meta.date,
+        description=meta.description,
+        site_name=meta.site_name,
         paragraphs=tuple(paragraphs),
+        title_source=meta.title_source,
+        authors_source=meta.authors_source,
+        date_source=meta.date_source,
     )
 
 
-def _authors(text: str | None) -> tuple[str, ...]:
-    names = (normalize_paragraph(name) for name in (text or "").split(";"))
-    return tuple(dict.fromkeys(name for name in names if name))
+def _main_text(tree: HtmlElement, url: str) -> list[str]:
+    """The page's main text as normalised paragraphs: the precision reading, or the balanced
+    one (``choose_reading``)."""
+    doc = _extract(tree, url, precision=True)
+    if doc is None or not (doc.text or "").strip():
+        raise NoArticleText(url)
+    precise = list(normalize_text(doc.text))
+    if sum(count_words(p) for p in precise) >= RETRY_BELOW_WORDS:
+        return precise
+    balanced = _extract(tree, url, precision=False)
+    return choose_reading(precise, list(normalize_text(balanced.text or "")) if balanced else [])
 
 
-def _language(detected: str | None, html: bytes | str) -> str | None:
-    if detected:
-        return detected.lower()
+def choose_reading(precise: list[str], balanced: list[str]) -> list[str]:
+    """The precision reading, unless it is short (under RETRY_BELOW_WORDS words) and the
+    balanced reading has RETRY_GAIN times its words: then precision mode kept a notice or a
+    caption and dropped the article."""
+    words = sum(count_words(p) for p in precise)
+    if words < RETRY_BELOW_WORDS and sum(count_words(p) for p in balanced) >= RETRY_GAIN * words:
+        return balanced
+    return precise
+
+
+def _extract(tree: HtmlElement, url: str, precision: bool) -> Document | None:
+    """One trafilatura pass over the parsed page (it works on a copy of the tree)."""
+    try:
+        return bare_extraction(tree, url=url, favor_precision=precision, **_OPTIONS)
+    except (ValueError, TypeError) as error:  # trafilatura raises on some broken inputs
+        if precision:
+            raise NoArticleText(url, f"{type(error).__name__}: {error}") from None
+        return None
+
+
+def _language(html: bytes | str) -> str | None:
+    """The page's declared language (``<html lang>``)."""
     head = html[:8192] if isinstance(html, bytes) else html[:8192].encode("utf-8", "replace")
     match = _HTML_LANG.search(head)
     return match.group(1).decode("ascii").replace("_", "-").lower() if match else None
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None

@@ -12,6 +12,7 @@ from newsetl.extract.dated import DatedText, format_dated, split_name
 from newsetl.extract.feeds import FeedEntry
 from newsetl.extract.ids import article_id, canonical_url, content_hash, name_id
 from newsetl.extract.simhash import simhash
+from newsetl.extract.words import count_words
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,16 @@ class Article:
     """where the page lies in the raw archive: file name, record offset and length"""
     warc_offset: int | None = None
     warc_length: int | None = None
+    title_source: str | None = None
+    """where the title came from: 'json-ld', 'meta', 'html' (the page) or 'feed'"""
+    authors_source: str | None = None
+    """where the authors came from: 'json-ld', 'meta', 'html' or 'feed'"""
+    site_name: str | None = None
+    """the outlet's name as its page gives it"""
+    page_date: dt.date | None = None
+    """the publication day the page itself gives, whichever date won"""
+    page_date_source: str | None = None
+    """where the page's date came from: 'json-ld' or 'htmldate'"""
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -71,12 +82,18 @@ def article_from_page(
         published_at, date, source = None, fetched_at.date(), "fetch"
     content = format_dated(date, page.paragraphs)
     canonical = canonical_url(_trusted_canonical(page.canonical_url, page.url))
+    title, title_source = page.title, page.title_source
+    if not title and entry is not None and entry.title:
+        title, title_source = entry.title, "feed"
+    authors, authors_source = page.authors, page.authors_source
+    if not authors and entry is not None and entry.authors:
+        authors, authors_source = entry.authors, "feed"
     return Article(
         article_id=article_id(canonical),
         url=page.url,
         canonical_url=canonical,
-        title=page.title or (entry.title if entry else None) or None,
-        authors=page.authors or (entry.authors if entry else ()),
+        title=title or None,
+        authors=authors,
         language=page.language,
         published_at=published_at,
         published_date=date,
@@ -85,10 +102,15 @@ def article_from_page(
         content_hash=content_hash(content),
         body_hash=content_hash("\n".join(page.paragraphs)),
         simhash=simhash("\n".join(page.paragraphs)),
-        word_count=sum(len(p.split()) for p in page.paragraphs),
+        word_count=sum(count_words(p) for p in page.paragraphs),
         source_kind="feed",
         fetched_at=fetched_at,
         extractor=extractor,
+        title_source=title_source if title else None,
+        authors_source=authors_source if authors else None,
+        site_name=page.site_name or None,
+        page_date=page.date,
+        page_date_source=page.date_source if page.date else None,
     )
 
 
@@ -109,7 +131,7 @@ def article_from_dated(name: str, path: str, doc: DatedText, content: str) -> Ar
         content_hash=content_hash(content),
         body_hash=content_hash("\n".join(doc.paragraphs)),
         simhash=simhash("\n".join(doc.paragraphs)),
-        word_count=sum(len(p.split()) for p in doc.paragraphs),
+        word_count=sum(count_words(p) for p in doc.paragraphs),
         source_kind="file",
         fetched_at=None,
         extractor="dated-file",

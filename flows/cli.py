@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -135,10 +135,12 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
 
 
 def _serve(config_path: str, overrides: dict, default_interval: int, verbose: bool) -> None:
-    from newsetl.flows.serve import groups
+    from newsetl.flows.serve import schedules
 
-    for every, urls in sorted(groups(config_path, default_interval).items()):
-        click.echo(f"  every {every} s: {len(urls)} feed(s)")
+    for schedule in schedules(config_path, default_interval):
+        click.echo(f"  deployment {schedule.name!r}: {len(schedule.feeds)} feed(s), "
+                   f"tags {', '.join(schedule.tags)}")
+    click.echo("Each run prints one line here; `newsetl runs` lists them.")
     _quiet_prefect(verbose)
     if not verbose:
         # a second Ctrl-C while Prefect pauses the schedules only prints asyncio noise
@@ -190,13 +192,16 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
     from newsetl.flows.backfill import backfill_flow
     from newsetl.flows.web_backfill import web_backfill_flow
 
+    summaries = []
     with _progress_display(ctx.obj["verbose"]):
         if paths:
-            click.echo(backfill_flow(list(paths), settings, dates.since, dates.until).render())
+            summaries.append(backfill_flow(list(paths), settings, dates.since, dates.until))
         if url_lists or sitemaps:
-            summary = web_backfill_flow(list(url_lists), list(sitemaps), settings,
-                                        dates.since, dates.until)
-            click.echo(summary.render())
+            summaries.append(web_backfill_flow(list(url_lists), list(sitemaps), settings,
+                                               dates.since, dates.until))
+    # printed once the bars are gone: the display erases the lines it drew over
+    for summary in summaries:
+        click.echo(summary.render())
 
 
 @cli.command()
@@ -230,30 +235,133 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
     click.echo(summary.render())
 
 
-@cli.command()
-@click.argument("query")
-@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of row objects.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
-def sql(query: str, db: str | None, as_json: bool, as_csv: bool) -> None:
-    """Run a read-only SQL query on the warehouse.
+def output_options(command: Callable) -> Callable:
+    """--fmt table|json|csv|markdown (--json and --csv as short forms) and --width."""
+    from newsetl.flows.output import FORMATS
 
-    Example: newsetl sql "SELECT title, published_date FROM articles LIMIT 5"
+    for option in reversed([
+        click.option("--fmt", type=click.Choice(FORMATS), help="Output format. Default: table."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --fmt json."),
+        click.option("--csv", "as_csv", is_flag=True, help="Same as --fmt csv."),
+        click.option("--width", type=click.IntRange(min=4), metavar="N",
+                     help="Cut table and Markdown cells longer than N characters."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _format(fmt: str | None, as_json: bool, as_csv: bool) -> str:
+    """The one output format the options ask for."""
+    asked = [f for f, on in (("json", as_json), ("csv", as_csv)) if on]
+    if len(asked) > 1:
+        raise click.UsageError("--json and --csv exclude each other")
+    if asked and fmt and fmt != asked[0]:
+        raise click.UsageError(f"--{asked[0]} and --fmt {fmt} exclude each other")
+    return fmt or (asked[0] if asked else "table")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from FILE ('-': standard input).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for $NAME in the query; repeatable.")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@output_options
+def sql(query: str | None, query_file: object, params: tuple[str, ...], db: str | None,
+        fmt: str | None, as_json: bool, as_csv: bool, width: int | None) -> None:
+    """Run one read-only SQL query on the warehouse. QUERY '-' reads it from standard input.
+
+    Values go in with --param NAME=VALUE and $NAME in the query, never pasted into it.
+
+    Example: newsetl sql "SELECT cue, content FROM claims WHERE source = $who" -p who="Donald Trump"
     """
-    from newsetl.flows.output import render_csv, render_json, render_table
+    from newsetl.flows.output import render
     from newsetl.warehouse import Warehouse
 
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv exclude each other")
+    fmt = _format(fmt, as_json, as_csv)
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a QUERY or --file FILE (one of them)")
+    text = query_file.read() if query_file is not None else query
+    if text == "-":
+        text = sys.stdin.read()
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--param {param!r} is not NAME=VALUE")
+        values[name.strip().lstrip("$")] = value
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
-        columns, rows = warehouse.query(query)
-    if as_json:
-        click.echo(render_json(columns, rows))
-    elif as_csv:
-        click.echo(render_csv(columns, rows))
-    elif columns:
-        click.echo(render_table(columns, rows))
+        columns, rows = warehouse.user_query(text, values)
+    if columns:
+        click.echo(render(fmt, columns, rows, width))
+
+
+@cli.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True, help="Parquet (a folder per table, one per month) or CSV.")
+@click.option("--since", metavar="DATE", help="Only rows of articles published on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only rows of articles published on or before DATE.")
+@click.option("--tables", "tables", multiple=True, metavar="NAME[,NAME]",
+              help="Tables to export (default: articles, quotes, claims, entities, feeds); "
+                   "also article_feeds, runs, run_errors.")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+def export(out_dir: str, fmt: str, since: str | None, until: str | None,
+           tables: tuple[str, ...], db: str | None) -> None:
+    """Export tables for pandas, polars, R arrow, DuckDB or a spreadsheet.
+
+    Parquet goes to DIR/<table>/month=YYYY-MM/*.parquet (hive partitions: read DIR/<table>
+    as one dataset); CSV to DIR/<table>.csv. A table's earlier export is replaced whole.
+
+    Example: newsetl export exports --since 2024-06 --tables articles,quotes
+    """
+    from newsetl.extract.daterange import parse_date_range
+    from newsetl.flows.output import render
+    from newsetl.warehouse import Warehouse
+    from newsetl.warehouse.export import DEFAULT_TABLES, export_tables
+
+    dates = parse_date_range(since, until)
+    names = tuple(n.strip() for t in tables for n in t.split(",") if n.strip()) or DEFAULT_TABLES
+    settings = _settings(db=db)
+    with Warehouse.open(settings.db, read_only=True) as warehouse:
+        done = export_tables(warehouse, out_dir, names, fmt, dates.since, dates.until)
+    click.echo(f"exported to {out_dir} ({fmt}{', by month' if fmt == 'parquet' else ''})")
+    click.echo(render("table", ["table", "rows", "files", "bytes", "path"],
+                      [(e.table, e.rows, e.files, e.bytes, str(e.path)) for e in done]))
+
+
+@cli.command()
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder to write to (replaced). Default: report/ beside the warehouse.")
+@click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+def report(since: str | None, until: str | None, out_dir: str | None, db: str | None) -> None:
+    """Write a static HTML report: who is quoted and who claims, over time, by type and by
+    outlet; a page per voice; every article with its quotes and claims marked.
+
+    It opens from file:// with no network (no script, nothing loaded from elsewhere).
+
+    Example: newsetl report --since 2024-11 --out report
+    """
+    import datetime as dt
+
+    from newsetl.extract.daterange import parse_date_range
+    from newsetl.flows.report import write_report
+    from newsetl.warehouse import Warehouse
+    from newsetl.warehouse.report import Scope
+
+    dates = parse_date_range(since, until)
+    settings = _settings(db=db)
+    out = Path(out_dir) if out_dir else Path(settings.db).parent / "report"
+    with Warehouse.open(settings.db, read_only=True) as warehouse:
+        written = write_report(warehouse, out, Scope(dates.since, dates.until),
+                               dt.datetime.now(dt.UTC))
+    click.echo(f"report: {written.pages} pages ({written.voices} voices, {written.articles} "
+               f"articles) in {out}")
+    click.echo(f"  open {written.index.resolve().as_uri()}")
 
 
 def _preflight(settings: Settings) -> None:
@@ -282,28 +390,33 @@ def _quiet_prefect(verbose: bool) -> None:
 @cli.command()
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @click.option("--limit", default=20, show_default=True, help="How many runs, newest first.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of run objects.")
-def runs(db: str | None, limit: int, as_json: bool) -> None:
-    """List recent runs: flow, start, duration, status, counts and errors.
+@output_options
+def runs(db: str | None, limit: int, fmt: str | None, as_json: bool, as_csv: bool,
+         width: int | None) -> None:
+    """List recent runs: flow, start, duration, status, counts, errors, and what stopped a
+    failed run.
 
-    A run cut off by a crash or a kill shows as 'interrupted'.
+    A run cut off by a crash or a kill shows as 'interrupted'. JSON and CSV carry every
+    column in full.
 
     Example: newsetl runs --limit 5
     """
-    from newsetl.flows.output import render_json, render_table
+    from newsetl.flows.output import render
     from newsetl.warehouse import Warehouse
     from newsetl.warehouse.runs import recent_runs
 
+    fmt = _format(fmt, as_json, as_csv)
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
         columns, rows = recent_runs(warehouse, limit)
-    if as_json:
-        click.echo(render_json(columns, rows))
+    if fmt in ("json", "csv"):
+        click.echo(render(fmt, columns, rows))
         return
     short = [(r[0][:12], r[1], r[2].strftime("%Y-%m-%d %H:%M:%S"), r[3], r[4], _short_counts(r[5]),
-              r[6]) for r in rows]
-    click.echo(render_table(["run", "flow", "started (UTC)", "seconds", "status",
-                             "articles new/updated/unchanged/failed", "errors"], short))
+              r[6], r[7] or "") for r in rows]
+    click.echo(render(fmt, ["run", "flow", "started (UTC)", "seconds", "status",
+                            "articles new/updated/unchanged/failed", "errors", "error"],
+                      short, width))
 
 
 def _short_counts(counts: dict | None) -> str:
@@ -314,63 +427,141 @@ def _short_counts(counts: dict | None) -> str:
             f"{counts.get('articles_unchanged', 0)}/{failed}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of feed objects.")
-def feeds(db: str | None, as_json: bool) -> None:
-    """List every feed with its last status, failures in a row and next poll.
+@output_options
+@click.pass_context
+def feeds(ctx: click.Context, db: str | None, fmt: str | None, as_json: bool, as_csv: bool,
+          width: int | None) -> None:
+    """List every feed with its last status, failures in a row and next poll; `feeds import`
+    and `feeds export` bring feed lists in and out as OPML.
 
-    Example: newsetl feeds --json
+    Example: newsetl feeds --fmt markdown
     """
-    from newsetl.flows.output import render_json, render_table
+    if ctx.invoked_subcommand is not None:
+        return
+    from newsetl.flows.output import render
     from newsetl.warehouse import Warehouse
     from newsetl.warehouse.load import feed_health
 
+    fmt = _format(fmt, as_json, as_csv)
     settings = _settings(db=db)
     with Warehouse.open(settings.db, read_only=True) as warehouse:
         columns, rows = feed_health(warehouse)
-    click.echo(render_json(columns, rows) if as_json else render_table(columns, rows))
+    click.echo(render(fmt, columns, rows, width))
+
+
+@feeds.command("import")
+@click.argument("opml_file", type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              default=DEFAULT_CONFIG, show_default=True,
+              help="The feeds config to add the feeds to (created if missing).")
+@click.option("--dry-run", is_flag=True, help="Print the [[feeds]] tables instead of adding them.")
+def feeds_import(opml_file: str, config_path: str, dry_run: bool) -> None:
+    """Add the feeds of an OPML file (any feed reader's export) to the config.
+
+    Feeds the config lists already are left as they are; the config's own text and comments
+    are kept and the new [[feeds]] tables appended, with folders and categories as tags.
+
+    Example: newsetl feeds import subscriptions.opml --config feeds.toml
+    """
+    import datetime as dt
+
+    from newsetl.extract.opml import parse_opml
+    from newsetl.flows.config import add_feeds
+
+    path = Path(opml_file)
+    if not path.is_file():
+        raise ConfigError(f"OPML file {opml_file} does not exist")
+    found = parse_opml(path.read_bytes(), opml_file)
+    note = f"imported from {path.name} on {dt.date.today().isoformat()}"
+    done, appended = add_feeds(config_path, found, note, dry_run=dry_run)
+    if dry_run:
+        click.echo(appended.strip("\n") if appended else "# nothing to add")
+    verb = "to add" if dry_run else "added"
+    click.echo(f"{config_path}: {len(done.added)} feed(s) {verb}, {len(done.already)} "
+               f"already listed, {len(done.refused)} left out", err=dry_run)
+    for url, why in done.refused:
+        click.echo(f"  left out {url}: {why}", err=True)
+
+
+@feeds.command("export")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              default=DEFAULT_CONFIG, show_default=True, help="The feeds config to export.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to FILE, not to stdout.")
+def feeds_export(config_path: str, out: str | None) -> None:
+    """Write the config's feeds as an OPML 2.0 file, for feed readers and other tools; the
+    first tag of a feed is its folder, every tag a category.
+
+    Example: newsetl feeds export --config feeds.toml --out feeds.opml
+    """
+    import datetime as dt
+
+    from newsetl.extract.opml import render_opml
+    from newsetl.flows.config import load_config, opml_feeds
+
+    config = load_config(config_path)
+    data = render_opml(opml_feeds(config), f"newsetl feeds ({Path(config_path).name})",
+                       dt.datetime.now(dt.UTC).replace(microsecond=0))
+    if out:
+        Path(out).write_bytes(data)
+        click.echo(f"{out}: {len(config.feeds)} feed(s)", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", metavar="FILE|URL...", nargs=-1, required=True)
+@click.option("--html", is_flag=True,
+              help="Read the files as HTML pages (files ending in .html or .htm always are).")
 @click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per file (one per line for several files).")
-def extract(files: tuple[str, ...], as_json: bool) -> None:
-    """Print the quotes and claims of dated files, with speakers and sources; the warehouse
-    is not touched.
+              help="One JSON object per input (one per line for several inputs).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="A feeds config whose [settings] apply to URL fetches (contact, timeouts).")
+def extract(inputs: tuple[str, ...], html: bool, as_json: bool, config_path: str | None) -> None:
+    """Print the quotes and claims of dated files, HTML pages (files or http(s) URLs), with
+    speakers and sources; the warehouse is not touched.
 
-    Offsets are character offsets into the file content as read: text[start:end] is the
-    quoted words.
+    A page is made into the dated format first, as ingest does (trafilatura, then the
+    format). URLs are fetched like ingest's pages: politely, obeying robots.txt, through the
+    SSRF guard. Offsets are 0-based character offsets into the dated content: into the file
+    as read, or into "text" for a page (in --json), so text[start:end] is the quoted words.
 
-    Example: newsetl extract seeds/000_e00214b99a58ad9b.txt --json
+    Example: newsetl extract seeds/000_e00214b99a58ad9b.txt page.html https://example.org/a
     """
     import json
 
     from newsetl.extract.attributions import extract_attributions_many
-    from newsetl.extract.dated import parse_dated, read_dated_content
+    from newsetl.flows.config import load_config
+    from newsetl.flows.inputs import read_inputs
 
-    contents = []
-    for file in files:
-        if not Path(file).is_file():
-            raise ConfigError(f"{file} does not exist or is not a file")
-        content = read_dated_content(file)
-        parse_dated(content, file)
-        contents.append(content)
-    found = extract_attributions_many(contents)
-    for file, (quotes, claims) in zip(files, found, strict=True):
-        result = {"file": file, "quotes": [q.to_dict() for q in quotes],
-                  "claims": [c.to_dict() for c in claims]}
+    config = load_config(config_path) if config_path else None
+    read = read_inputs(inputs, html, _settings(config.settings if config else None))
+    found = extract_attributions_many([i.content for i in read])
+    for item, (quotes, claims) in zip(read, found, strict=True):
+        article = item.article
+        result: dict = {"file" if article is None else "url": item.label}
+        if article is not None:
+            result |= {"title": article.title, "published_date": article.published_date
+                       .isoformat(), "date_source": article.date_source,
+                       "canonical_url": article.canonical_url, "authors": list(article.authors),
+                       "language": article.language, "text": item.content}
+        result |= {"quotes": [q.to_dict() for q in quotes],
+                   "claims": [c.to_dict() for c in claims]}
         if as_json:
-            click.echo(json.dumps(result, ensure_ascii=False, indent=None if len(files) > 1 else 2))
+            click.echo(json.dumps(result, ensure_ascii=False, indent=None if len(read) > 1 else 2))
             continue
-        click.echo(f"{file}: {len(quotes)} quote{'s' if len(quotes) != 1 else ''}")
+        label = item.label
+        if article is not None:
+            click.echo(f"{label}: {article.title or '(no title)'!r}, {article.published_date} "
+                       f"({article.date_source}), {article.word_count} words")
+        click.echo(f"{label}: {len(quotes)} quote{'s' if len(quotes) != 1 else ''}")
         for quote in quotes:
             who = quote.speaker or "(no speaker found)"
             mention = f" [{quote.speaker_mention}]" if quote.speaker_mention and \
                 quote.speaker_mention != quote.speaker else ""
             click.echo(f"  {who}{mention} {quote.cue or ''}: \"{quote.text}\"".replace(" :", ":"))
-        click.echo(f"{file}: {len(claims)} claim{'s' if len(claims) != 1 else ''}")
+        click.echo(f"{label}: {len(claims)} claim{'s' if len(claims) != 1 else ''}")
         for claim in claims:
             who = claim.source or f"({claim.source_type})"
             mention = f" [{claim.source_mention}]" if claim.source_mention and \
@@ -384,7 +575,8 @@ def extract(files: tuple[str, ...], as_json: bool) -> None:
 
 @contextmanager
 def _progress_display(verbose: bool) -> Iterator[None]:
-    """A progress bar on stderr for long runs, when stderr is a terminal."""
+    """A progress bar on stderr for long runs, when stderr is a terminal. Print nothing to
+    stdout inside it: the bars are erased when it closes, with what was drawn over them."""
     if verbose or not sys.stderr.isatty():
         yield
         return

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsetl.extract.opml import OpmlFeed, feeds_toml
 from newsetl.flows.settings import ConfigError, Settings, resolve_paths
 
 _FEED_KEYS = {"url", "name", "tags", "interval"}
@@ -99,3 +102,54 @@ def resolve_feed_url(url: str, base: Path, where: str = "--feed") -> str:
     if scheme in ("http", "https") and not urlsplit(url).hostname:
         raise ConfigError(f"{where}: {url!r} has no host")
     return url
+
+
+@dataclass(frozen=True)
+class FeedsAdded:
+    """What adding feeds to a config did."""
+
+    added: tuple[str, ...]
+    already: tuple[str, ...]
+    """URLs the config lists already"""
+    refused: tuple[tuple[str, str], ...]
+    """(URL, why) of feeds left out"""
+
+
+def add_feeds(path: str | Path, feeds: Sequence[OpmlFeed], note: str,
+              dry_run: bool = False) -> tuple[FeedsAdded, str]:
+    """Append ``[[feeds]]`` tables for the feeds ``path`` does not list yet (the file is
+    created if missing); its own text, comments included, is kept as it is. Returns what was
+    done and the text appended. The result is checked as a config before it replaces the file.
+    """
+    path = Path(path)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    listed = {f.url for f in load_config(path).feeds} if path.exists() else set()
+    added: list[OpmlFeed] = []
+    already, refused = [], []
+    for feed in feeds:
+        scheme = urlsplit(feed.url).scheme.lower()
+        if scheme not in ("http", "https") or not urlsplit(feed.url).hostname:
+            refused.append((feed.url, "not an http(s) URL with a host"))
+        elif feed.url in listed or feed.url in {a.url for a in added}:
+            already.append(feed.url)
+        else:
+            added.append(feed)
+    appended = ""
+    if added:
+        appended = f"\n# {note}\n" + feeds_toml(added)
+    if added and not dry_run:
+        text = existing + ("\n" if existing and not existing.endswith("\n") else "") + appended
+        temporary = path.with_name(f".{path.name}.new")
+        temporary.write_text(text, encoding="utf-8")
+        try:
+            load_config(temporary)  # never leave a config that does not load
+        except ConfigError:
+            temporary.unlink()
+            raise
+        os.replace(temporary, path)
+    return FeedsAdded(tuple(f.url for f in added), tuple(already), tuple(refused)), appended
+
+
+def opml_feeds(config: Config) -> list[OpmlFeed]:
+    """The config's feeds as OPML outlines."""
+    return [OpmlFeed(url=f.url, name=f.name, tags=f.tags) for f in config.feeds]

@@ -286,7 +286,8 @@ def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False
             summary = _ingest(warehouse, run_id, feeds, settings, refetch, started, due_only,
                               feeds_only)
         except BaseException as error:  # Ctrl-C or a signal: interrupted; else failed
-            finish_run(warehouse, run_id, run_ending(error), {}, 0)
+            finish_run(warehouse, run_id, run_ending(error), {}, 0,
+                       error=str(error) or type(error).__name__)
             raise
         finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
                    extractor_versions())

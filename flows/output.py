@@ -1,4 +1,4 @@
-"""Render query results for the terminal: an aligned table, JSON or CSV."""
+"""Render query results for the terminal: an aligned table, JSON, CSV or Markdown."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-_WIDTH = 60
+FORMATS = ("table", "json", "csv", "markdown")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -51,9 +51,23 @@ def render_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """An aligned plain-text table; long cells are cut to 60 characters."""
-    cells = [[_cell(v) for v in row] for row in rows]
+def render(fmt: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+           width: int | None = None) -> str:
+    """Rows in one of FORMATS; ``width`` cuts table and Markdown cells to that many
+    characters (nothing is cut without it)."""
+    if fmt == "json":
+        return render_json(columns, rows)
+    if fmt == "csv":
+        return render_csv(columns, rows)
+    if fmt == "markdown":
+        return render_markdown(columns, rows, width)
+    return render_table(columns, rows, width)
+
+
+def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                 width: int | None = None) -> str:
+    """An aligned plain-text table, each cell on one line; ``width`` cuts longer cells."""
+    cells = [[_cell(v, width=width) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
@@ -62,7 +76,18 @@ def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def _cell(value: Any, full: bool = False) -> str:
+def render_markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    width: int | None = None) -> str:
+    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    def line(values: Sequence[str]) -> str:
+        return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+
+    lines = [line(list(columns)), "| " + " | ".join("---" for _ in columns) + " |"]
+    lines += [line(["" if v is None else _cell(v, width=width) for v in row]) for row in rows]
+    return "\n".join(lines)
+
+
+def _cell(value: Any, full: bool = False, width: int | None = None) -> str:
     if value is None:
         return "" if full else "NULL"
     if isinstance(value, list | tuple | dict):
@@ -72,4 +97,6 @@ def _cell(value: Any, full: bool = False) -> str:
     if full:
         return text
     text = " ".join(text.split())
-    return text if len(text) <= _WIDTH else text[: _WIDTH - 3] + "..."
+    if width is None or len(text) <= width:
+        return text
+    return text[: max(width - 3, 1)] + "..."

@@ -32,14 +32,18 @@ def local_server(home: Path, timeout: float = 120.0) -> Iterator[str]:
     """Run ``prefect server start`` on 127.0.0.1 while the block runs; yield its API URL."""
     port = free_port()
     log = (home / "server.log").open("ab")
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           # the UI asks this address for the API; by default it is 127.0.0.1:4200, whatever
+           # port the server listens on, and the UI says "Unable to connect"
+           "PREFECT_UI_API_URL": f"{url}/api", "PREFECT_SERVER_API_HOST": "127.0.0.1",
+           "PREFECT_SERVER_API_PORT": str(port)}
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
          "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, timeout, home / "server.log")
         yield url

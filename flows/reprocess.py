@@ -54,7 +54,8 @@ def reextract_pages(
             new = dataclasses.replace(
                 article_from_page(dataclasses.replace(page, date=date), None,
                                   old.fetched_at or record.fetched_at, EXTRACTOR_VERSION),
-                published_at=old.published_at, date_source="feed")
+                published_at=old.published_at, date_source="feed", page_date=new.page_date,
+                page_date_source=new.page_date_source)
         # the id is the stored one: a changed canonical link does not make a new article
         done.append(dataclasses.replace(
             new, article_id=old.article_id, warc_file=old.warc_file, warc_offset=old.warc_offset,

@@ -230,6 +230,8 @@ def configure_prefect(data_dir: Path, verbose: bool) -> None:
         # flush, which says nothing about newsetl's run
         "PREFECT_LOGGING_SERVER_LEVEL": "WARNING" if verbose else "CRITICAL",
         "PREFECT_LOGGING_LOG_PRINTS": "false",
+        # Prefect's client telemetry: nothing leaves the machine, and no notice in a terminal
+        "DO_NOT_TRACK": "1",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

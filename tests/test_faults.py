@@ -225,7 +225,8 @@ def test_a_huge_dated_file_and_a_damaged_warc_record_cost_nothing_else(tmp_path:
         payload = page(f"Archived {n}", [f"Archived story {n}."] + LOREM).encode()
         # the last record's target URI has a port out of range: that record costs itself
         writer.write_record(writer.create_warc_record(
-            f"https://news.example/{n}" if n < 20 else "https://news.example:99999/x", "response", payload=io.BytesIO(payload),
+            f"https://news.example/{n}" if n < 20 else "https://news.example:99999/x",
+            "response", payload=io.BytesIO(payload),
             length=len(payload), http_headers=StatusAndHeaders(
                 "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"),
             warc_headers_dict={"WARC-Date": "2024-11-07T09:30:15Z"}))

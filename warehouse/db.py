@@ -19,6 +19,12 @@ import pyarrow as pa
 
 from newsetl.errors import NewsetlError
 from newsetl.warehouse import migrations
+from newsetl.warehouse.comments import apply_comments
+
+STORAGE_VERSION = "v1.1.0"
+"""the on-disk format new warehouse files are written in: DuckDB 1.1 and every later client
+(the DuckDB CLI, DBeaver, notebooks on duckdb 1.x) open it; newer storage features (newer
+compression) are left unused, which costs a few per cent of file size"""
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _DISK_FULL = re.compile(r"no space left on device|disk is full|disk quota exceeded", re.I)
@@ -148,7 +154,7 @@ class Warehouse:
         deadline = time.monotonic() + lock_timeout
         while True:
             try:
-                con = duckdb.connect(str(path), read_only=read_only)
+                con = duckdb.connect(str(path), read_only=read_only, config=_config(read_only))
                 break
             except duckdb.IOException as error:
                 message = str(error)
@@ -169,6 +175,7 @@ class Warehouse:
             warehouse = cls(con, path, read_only)
             if not read_only:
                 migrations.migrate(con)
+                apply_comments(con)
                 warehouse._close_stale_runs()
         except BaseException as error:
             con.close()
@@ -188,7 +195,8 @@ class Warehouse:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None
+              ) -> tuple[list[str], list[tuple]]:
         """Run one SQL statement; return column names and rows."""
         try:
             result = self.con.execute(sql, params or [])
@@ -220,6 +228,19 @@ class Warehouse:
                 self.con.unregister(name)
             raise
         self.con.unregister(name)
+
+    def user_query(self, sql: str, params: dict[str, Any] | None = None
+                   ) -> tuple[list[str], list[tuple]]:
+        """Run a query someone typed: exactly one statement, with named ``$params``."""
+        try:
+            count = len(self.con.extract_statements(sql))
+        except duckdb.Error as error:
+            raise WarehouseError(f"query failed: {_first_line(error)}") from None
+        if count != 1:
+            raise WarehouseError(
+                "no SQL statement given" if count == 0 else
+                f"the query holds {count} statements; give one at a time")
+        return self.query(sql, params or None)
 
     def _close_stale_runs(self) -> None:
         """Runs still 'running' when a writer opens the file were cut off: mark them so."""
@@ -267,6 +288,11 @@ def _proc_stat(pid: int) -> tuple[str, float | None] | None:
         return fields[0], boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
     except (IndexError, ValueError):
         return fields[0] if fields else "?", None
+
+
+def _config(read_only: bool) -> dict[str, str]:
+    # the compatibility version applies when a file is created; an existing file keeps its own
+    return {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
 
 
 def _decode_json(row: tuple, columns: list[int]) -> tuple:

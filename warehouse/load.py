@@ -38,6 +38,11 @@ _ARTICLE_SCHEMA = pa.schema([
     ("warc_length", pa.int64()),
     ("body_hash", pa.string()),
     ("simhash", pa.int64()),
+    ("title_source", pa.string()),
+    ("authors_source", pa.string()),
+    ("site_name", pa.string()),
+    ("page_date", pa.date32()),
+    ("page_date_source", pa.string()),
 ])
 _ARTICLE_COLUMNS = [f.name for f in _ARTICLE_SCHEMA]
 # on a changed text these are rewritten; first_seen_at and first_run_id are kept

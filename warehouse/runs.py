@@ -54,14 +54,25 @@ def finish_run(
     counts: Mapping[str, Any],
     error_count: int,
     extractors: Mapping[str, str] | None = None,
+    error: str | None = None,
 ) -> None:
-    """Close a run with its final status, counts and the extractor versions it used."""
+    """Close a run with its final status, counts and the extractor versions it used;
+    ``error`` says what stopped a failed run."""
     warehouse.con.execute(
         "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?,"
-        " extractors = ? WHERE run_id = ?",
+        " extractors = ?, error = ? WHERE run_id = ?",
         [status, json.dumps(counts, default=str), error_count,
-         json.dumps(extractors) if extractors else None, run_id],
+         json.dumps(extractors) if extractors else None, error, run_id],
     )
+
+
+def record_failed_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any],
+                      error: str) -> str:
+    """Record a run that failed before it could start its work (a broken config): it shows
+    in ``runs`` as failed, with the error. Returns its id."""
+    run_id = start_run(warehouse, flow, parameters)
+    finish_run(warehouse, run_id, "failed", {}, 0, error=error)
+    return run_id
 
 
 @contextmanager
@@ -107,7 +118,7 @@ def recent_runs(warehouse: Warehouse, limit: int) -> tuple[list[str], list[tuple
     return warehouse.query(
         "SELECT run_id, flow, started_at, round(epoch(ended_at - started_at), 1) AS seconds,"
         " CASE WHEN list_contains(?, run_id) THEN 'interrupted' ELSE status END"
-        " AS status, counts, error_count AS errors FROM runs"
+        " AS status, counts, error_count AS errors, error FROM runs"
         " ORDER BY started_at DESC LIMIT ?",
         [cut_off_runs(warehouse), max(limit, 0)],
     )
