@@ -29,6 +29,14 @@ def shared_data(name: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _robots_store_per_test(tmp_path_factory: pytest.TempPathFactory,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """robots.txt answers are kept between runs, by host and port; the test server keeps its
+    port for the whole session, so each test keeps them in a folder of its own."""
+    monkeypatch.setenv("NEWSETL_ROBOTS_CACHE", str(tmp_path_factory.mktemp("robots")))
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A real Prefect engine with a temporary database, once per test session."""
