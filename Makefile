@@ -1,10 +1,11 @@
 # The two quick-start commands: `make run` and `make test`.
+SHELL := bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench wheel-check clean
+.PHONY: run test test-fast lint bench wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +19,19 @@ run: $(STAMP)
 	$(BIN)/newsetl sql "SELECT speaker, quotes, articles, first_date FROM speakers ORDER BY quotes DESC, speaker LIMIT 5"
 	$(BIN)/newsetl report
 
+# the whole suite, on every core
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# the inner loop: everything but the slow marks (flows in the engine, subprocesses)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsetl flows extract warehouse bench tests
+	rm -rf build/typecheck && mkdir -p build/typecheck/newsetl
+	cp newsetl/*.py build/typecheck/newsetl/ && cp -r extract flows warehouse build/typecheck/newsetl/
+	set -o pipefail; $(BIN)/basedpyright | sed -E 's#build/typecheck/newsetl/(extract|flows|warehouse)/#\1/#; s#build/typecheck/##'
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest

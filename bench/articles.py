@@ -76,10 +76,10 @@ def run_trafilatura(html: bytes, url: str) -> Output:
                               with_metadata=True)
     except (ValueError, TypeError) as error:
         return Output(rejected=f"{type(error).__name__}: {error}")
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():
         return Output(rejected="no main text")
     authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
-    return Output(text=doc.text, title=doc.title or "", authors=authors,
+    return Output(text=doc.text or "", title=doc.title or "", authors=authors,
                   date=(doc.date or "")[:10])
 
 
@@ -93,12 +93,12 @@ def extract_all(pages: Sequence[BenchmarkPage | NewsPage], rounds: int = 1
     """Every page through both extractors; the outputs and each one's seconds (per page, the
     fastest of ``rounds`` runs)."""
     outputs: dict[str, list[Output]] = {name: [] for name in EXTRACTORS}
-    seconds = dict.fromkeys(EXTRACTORS, 0.0)
+    seconds: dict[str, float] = dict.fromkeys(EXTRACTORS, 0.0)
     for n, page in enumerate(pages):
         order = EXTRACTORS if n % 2 == 0 else EXTRACTORS[::-1]
         for name in order:
-            best = float("inf")
-            for _ in range(rounds):
+            best, out = float("inf"), Output(rejected="not run")
+            for _ in range(max(rounds, 1)):
                 started = time.perf_counter()
                 out = RUNNERS[name](page.html, page.url)
                 best = min(best, time.perf_counter() - started)
@@ -240,7 +240,8 @@ def _write_predictions(path: Path, result: dict[str, Any],
                 continue
             for i, page in enumerate(pages):
                 row: dict[str, Any] = {"corpus": corpus,
-                                       "page": getattr(page, "name", None) or page.page_id}
+                                       "page": page.name if isinstance(page, NewsPage)
+                                       else page.page_id}
                 if isinstance(page, NewsPage):
                     row["gold"] = {"title": page.title, "date": page.date,
                                    "authors": list(page.authors), "language": page.language}

@@ -78,7 +78,8 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.ingest",
+                                     description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--feeds", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print one JSON object")

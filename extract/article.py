@@ -12,6 +12,7 @@ import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
@@ -28,7 +29,7 @@ from newsetl.extract.words import count_words
 
 # these options scored best on the article-extraction benchmark (STACK.md); the metadata is
 # read by metadata.py, so trafilatura extracts the text alone
-_OPTIONS = {"include_comments": False, "with_metadata": False}
+_OPTIONS: dict[str, Any] = {"include_comments": False, "with_metadata": False}
 RETRY_BELOW_WORDS = 200
 """a precision text shorter than this is checked against a balanced reading of the page"""
 RETRY_GAIN = 2
@@ -164,7 +165,7 @@ def _main_text(tree: HtmlElement, url: str) -> list[str]:
     doc = _extract(tree, url, precision=True)
     if doc is None or not (doc.text or "").strip():
         raise NoArticleText(url)
-    precise = list(normalize_text(doc.text))
+    precise = list(normalize_text(doc.text or ""))
     if sum(count_words(p) for p in precise) >= RETRY_BELOW_WORDS:
         return precise
     balanced = _extract(tree, url, precision=False)
@@ -184,11 +185,13 @@ def choose_reading(precise: list[str], balanced: list[str]) -> list[str]:
 def _extract(tree: HtmlElement, url: str, precision: bool) -> Document | None:
     """One trafilatura pass over the parsed page (it works on a copy of the tree)."""
     try:
-        return bare_extraction(tree, url=url, favor_precision=precision, **_OPTIONS)
+        doc = bare_extraction(tree, url=url, favor_precision=precision, **_OPTIONS)
     except (ValueError, TypeError) as error:  # trafilatura raises on some broken inputs
         if precision:
             raise NoArticleText(url, f"{type(error).__name__}: {error}") from None
         return None
+    # a dict only with as_dict=True, which _OPTIONS does not ask for
+    return doc if isinstance(doc, Document) else None
 
 
 def _language(html: bytes | str) -> str | None:

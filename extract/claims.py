@@ -310,6 +310,7 @@ def _source_at(tok: Token, cue: Sequence[Token], resolver: Resolver) -> Source:
     """The source whose mention is the noun phrase headed by ``tok``, through ``cue``."""
     s, e = _mention_span(tok)
     around = tok.doc.char_span(s, e, alignment_mode="expand")  # Doc.text would join all
+    assert around is not None, "an expanded span of the doc's own tokens always exists"
     mention = around.text[s - around.start_char : e - around.start_char]
     first, last = cue[0], cue[-1]
     return Source(

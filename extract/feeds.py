@@ -97,7 +97,7 @@ def _unique(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
     return tuple(kept.values())
 
 
-def _entry(raw: Mapping[str, Any], base: str) -> FeedEntry | None:
+def _entry(raw: dict[str, Any], base: str) -> FeedEntry | None:
     """The entry, or None when it has no link newsetl may fetch."""
     link = _fetchable(base, _link(raw))
     if not link:
@@ -160,7 +160,7 @@ def _join(base: str, link: str) -> str:
         return ""
 
 
-def _date(raw: Mapping[str, Any], key: str) -> dt.datetime | None:
+def _date(raw: dict[str, Any], key: str) -> dt.datetime | None:
     """A feed date with its own UTC offset kept (feedparser's parsed form is UTC only)."""
     # dict.get, not raw.get: feedparser answers a missing "updated" with "published"
     text = dict.get(raw, key)
@@ -228,7 +228,8 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
 
 def _json_item(item: Mapping[str, Any]) -> dict[str, Any]:
     """A JSON Feed item in the shape of a feedparser entry."""
-    people = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
+    authors = item.get("authors")
+    people = authors if isinstance(authors, list) else [item.get("author")]
     return {
         "id": _text(item.get("id")),
         "link": _text(item.get("url")) or _text(item.get("external_url")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
@@ -30,6 +31,7 @@ from trafilatura.metadata import (
 from newsetl.extract.authors import clean_authors, is_outlet_only, looks_like_person
 from newsetl.extract.jsonld import LinkedData
 from newsetl.extract.titles import MAX_SITE_WORDS, clean_text, name_key, strip_labels, strip_site_name
+from newsetl.values import FieldSource, PageDateSource
 
 _DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _TRUNCATED = ("…", "...")
@@ -40,7 +42,7 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "ne", "or", "
 _LOCKED_TIERS = frozenset({"locked", "premium", "subscriber", "paid"})
 # dates only from the page's markup and metadata: htmldate's extensive search takes
 # copyright lines for dates; original_date: the first publication, not the last update
-_HTMLDATE = {"extensive_search": False, "original_date": True}
+_HTMLDATE: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,11 @@ def _title(tree: HtmlElement, ld: LinkedData, tags: PageTags) -> tuple[str, str 
     if headline.endswith(_TRUNCATED) and name_key(meta).startswith(name_key(headline)):
         headline = ""
     if headline:
-        return strip_labels(headline, (meta,)), "json-ld"
+        return strip_labels(headline, (meta,)), FieldSource.JSON_LD
     if meta:
-        return meta, "meta"
+        return meta, FieldSource.META
     page = clean_text(extract_title(tree) or "")
-    return (page, "html") if page else ("", None)
+    return (page, FieldSource.HTML) if page else ("", None)
 
 
 def _authors(tree: HtmlElement, ld: LinkedData, tags: PageTags, sites: tuple[str, ...]
@@ -151,9 +153,9 @@ def _authors(tree: HtmlElement, ld: LinkedData, tags: PageTags, sites: tuple[str
     """JSON-LD's authors, then the author meta tags, then the byline in the page; where the
     first that names anyone names only the outlet, a later one naming people wins."""
     found: list[tuple[tuple[str, ...], str]] = []
-    for source, names in (("json-ld", lambda: [a.name for a in ld.authors]),
-                          ("meta", lambda: tags.author_meta),
-                          ("html", lambda: (extract_author(tree) or "").split(";"))):
+    for source, names in ((FieldSource.JSON_LD, lambda: [a.name for a in ld.authors]),
+                          (FieldSource.META, lambda: tags.author_meta),
+                          (FieldSource.HTML, lambda: (extract_author(tree) or "").split(";"))):
         authors = clean_authors(names(), sites)
         if not authors:
             continue
@@ -170,9 +172,9 @@ def _date(tree: HtmlElement, ld: LinkedData, url: str) -> tuple[dt.date | None, 
     """The article object's datePublished (the publisher's own day), else htmldate's."""
     day = _day(ld.date_published)
     if day is not None:
-        return day, "json-ld"
+        return day, PageDateSource.JSON_LD
     day = _day(find_date(tree, url=url, **_HTMLDATE))
-    return (day, "htmldate") if day is not None else (None, None)
+    return (day, PageDateSource.HTMLDATE) if day is not None else (None, None)
 
 
 def _day(text: str | None) -> dt.date | None:

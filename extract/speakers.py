@@ -631,6 +631,7 @@ def _source_from_cue(
         subj = max(left, key=lambda t: t.i)
     s, e = _mention_span(subj)
     around = cue.doc.char_span(s, e, alignment_mode="expand")  # cheaper than Doc.text
+    assert around is not None, "an expanded span of the doc's own tokens always exists"
     mention = around.text[s - around.start_char : e - around.start_char]
     return Source(
         mention=mention,

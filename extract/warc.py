@@ -316,7 +316,8 @@ class _Records(ArchiveIterator):
         super().__init__(stream)
         # newsetl archives file:// fetches (local feeds, the bundled sample) as HTTP
         # responses too; warcio parses HTTP headers for http(s) URIs only
-        self.loader.HTTP_SCHEMES = ("http:", "https:", "file:")
+        # (the checker takes warcio's own tuple of two for the attribute's type)
+        self.loader.HTTP_SCHEMES = ("http:", "https:", "file:")  # pyright: ignore[reportAttributeAccessIssue]
         self.start = self.fh.tell()
         self.cut_short = False
 

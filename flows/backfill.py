@@ -11,22 +11,26 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from newsetl.extract.dated import parse_dated, read_dated_content
 from newsetl.extract.daterange import in_range
-from newsetl.extract.errors import DatedFormatError
 from newsetl.extract.records import Article, article_from_dated
 from newsetl.flows import progress
+from newsetl.flows.batch import Batch
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.settings import ConfigError, Settings
+from newsetl.flows.store import Load, open_warehouse, store
 from newsetl.flows.summary import RunSummary, backfill_summary
 from newsetl.flows.warc_source import is_warc, read_warc
+from newsetl.values import ErrorPolicy, Flow, Stage
 from newsetl.warehouse import Warehouse
-from newsetl.warehouse.derived import store_attributions
-from newsetl.warehouse.load import load_articles, loaded_offsets, unique_articles
-from newsetl.warehouse.runs import RunError, finish_run, record_errors, recorded_run
+from newsetl.warehouse.load import archive_location, classify, loaded_offsets, unique_articles
+from newsetl.warehouse.runs import recorded_run
+
+FILES_PER_CHUNK = 5
+"""dated files are read in chunks of this many times ``chunk_size`` (they are small)"""
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -50,43 +54,17 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 @task(name="read-dated-files", cache_policy=NO_CACHE)
-def read_files(paths: Sequence[Path]) -> tuple[list[Article], list[RunError]]:
+def read_files(paths: Sequence[Path], policy: ErrorPolicy = ErrorPolicy.RECORD
+               ) -> Batch[Article]:
     """Read and check a chunk of dated files; a bad file is recorded and skipped."""
-    articles, errors = [], []
+    batch: Batch[Article] = Batch(policy=policy)
     for path in paths:
-        try:
+        with batch.attempt(Stage.FILE, str(path)):
             content = read_dated_content(path)
             doc = parse_dated(content, str(path))
-            articles.append(article_from_dated(path.name, str(path), doc, content))
-        except DatedFormatError as error:
-            errors.append(RunError("file", str(path), type(error).__name__, str(error)))
-        except OSError as error:
-            errors.append(RunError("file", str(path), type(error).__name__,
-                                   f"{path}: cannot be read: {error.strerror or error}"))
+            batch.items.append(article_from_dated(path.name, str(path), doc, content))
         progress.report("files", 1)
-    return articles, errors
-
-
-@task(name="load", cache_policy=NO_CACHE)
-def load(
-    warehouse: Warehouse,
-    run_id: str,
-    articles: Sequence[Article],
-    errors: Sequence[RunError],
-    found: dict[str, tuple[list, list]],
-) -> tuple[int, int, int]:
-    """Load a batch of articles with their quotes and claims, and its errors, in one
-    transaction."""
-    warehouse.con.begin()
-    try:
-        counts = load_articles(warehouse, articles, run_id)
-        store_attributions(warehouse, found, extractor_versions(), run_id)
-        record_errors(warehouse, run_id, errors)
-        warehouse.con.commit()
-    except BaseException:
-        warehouse.con.rollback()
-        raise
-    return counts.new, counts.updated, counts.unchanged
+    return batch
 
 
 @flow(name="backfill", validate_parameters=False, log_prints=False)
@@ -101,36 +79,40 @@ def backfill_flow(
     files = find_files(paths)
     params = {"paths": paths, "db": settings.db, "since": since, "until": until}
     totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
-    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
-        with recorded_run(warehouse, "backfill", params, totals) as run_id:
-            progress.report("files", 0, len(files))
-            for articles, errors in _batches(warehouse, files, settings):
-                kept = [a for a in articles if in_range(a.published_date, since, until)]
-                totals["skipped"] += len(articles) - len(kept)
-                kept = unique_articles(kept)
-                found = find_attributions(needing_extraction(warehouse, kept))
-                new, updated, unchanged = load(warehouse, run_id, kept, errors, found)
-                totals["new"] += new
-                totals["updated"] += updated
-                totals["unchanged"] += unchanged
-                totals["failed"] += len(errors)
-        summary = backfill_summary(run_id, totals, time.monotonic() - started, True)
-        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
-                   extractor_versions())
-        return summary
+    with open_warehouse(settings) as warehouse, \
+            recorded_run(warehouse, Flow.BACKFILL, params) as run:
+        run.counts = totals
+        progress.report("files", 0, len(files))
+        for batch in _batches(warehouse, files, settings):
+            kept = [a for a in batch.items if in_range(a.published_date, since, until)]
+            totals["skipped"] += len(batch.items) - len(kept)
+            kept = unique_articles(kept)
+            changes = classify(warehouse, kept)
+            found = find_attributions(needing_extraction(kept, changes), settings.error_policy)
+            counts = store(warehouse, run, Load(kept, changes, dict(found.items),
+                                                errors=batch.errors + found.errors))
+            totals["new"] += counts.new
+            totals["updated"] += counts.updated
+            totals["unchanged"] += counts.unchanged
+            totals["failed"] += len(batch.errors)
+        summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
+                                   True)
+        run.counts, run.extractors = summary.counts(), extractor_versions()
+    return summary
 
 
-def _batches(
-    warehouse: Warehouse, files: Sequence[Path], settings: Settings
-) -> Iterator[tuple[list[Article], list[RunError]]]:
-    """(articles, errors) batches: dated files in chunks, then each WARC file's records."""
+def _batches(warehouse: Warehouse, files: Sequence[Path], settings: Settings
+             ) -> Iterator[Batch[Article]]:
+    """Batches of articles: dated files in chunks, then each WARC file's records."""
+    policy = settings.error_policy
     dated = [f for f in files if not is_warc(f)]
-    size = max(settings.chunk_size, 1) * 5
-    for future in read_files.map([dated[i:i + size] for i in range(0, len(dated), size)]):
+    size = max(settings.chunk_size, 1) * FILES_PER_CHUNK
+    for future in read_files.map([dated[i:i + size] for i in range(0, len(dated), size)],
+                                 policy=unmapped(policy)):
         yield future.result()
+    root = Path(settings.archive)
     for path in (f for f in files if is_warc(f)):
-        done = loaded_offsets(warehouse, str(path.resolve()))
-        for batch in read_warc(path, done, settings.chunk_size, settings):
-            yield batch.articles, batch.errors
+        location = archive_location(path, root)
+        yield from read_warc(path, location, loaded_offsets(warehouse, location),
+                             settings.chunk_size, policy, settings)
         progress.report("files", 1)
-

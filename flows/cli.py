@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -20,6 +21,7 @@ from newsetl.flows.settings import (
     configure_prefect,
     from_environment,
 )
+from newsetl.values import Target
 
 DEFAULT_CONFIG = "feeds.toml"
 
@@ -205,7 +207,7 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
 
 
 @cli.command()
-@click.option("--what", type=click.Choice(["article", "quotes", "claims", "all"]), default="all",
+@click.option("--what", type=click.Choice([t.value for t in Target]), default=Target.ALL.value,
               show_default=True, help="Which extractors to run again.")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
@@ -231,7 +233,7 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
     from newsetl.flows.reprocess import reprocess_flow
 
     with _progress_display(ctx.obj["verbose"]):
-        summary = reprocess_flow(settings, what, dates.since, dates.until)
+        summary = reprocess_flow(settings, Target(what), dates.since, dates.until)
     click.echo(summary.render())
 
 
@@ -268,7 +270,7 @@ def _format(fmt: str | None, as_json: bool, as_csv: bool) -> str:
               help="A value for $NAME in the query; repeatable.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @output_options
-def sql(query: str | None, query_file: object, params: tuple[str, ...], db: str | None,
+def sql(query: str | None, query_file: IO[str] | None, params: tuple[str, ...], db: str | None,
         fmt: str | None, as_json: bool, as_csv: bool, width: int | None) -> None:
     """Run one read-only SQL query on the warehouse. QUERY '-' reads it from standard input.
 
@@ -282,7 +284,7 @@ def sql(query: str | None, query_file: object, params: tuple[str, ...], db: str 
     fmt = _format(fmt, as_json, as_csv)
     if (query is None) == (query_file is None):
         raise click.UsageError("give a QUERY or --file FILE (one of them)")
-    text = query_file.read() if query_file is not None else query
+    text = query_file.read() if query_file is not None else query or ""
     if text == "-":
         text = sys.stdin.read()
     values = {}
@@ -581,9 +583,9 @@ def _progress_display(verbose: bool) -> Iterator[None]:
         yield
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-    bars: dict[str, int] = {}
+    bars: dict[str, TaskID] = {}
     with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
                   console=Console(stderr=True), transient=True) as display:
         def listener(stage: str, advance: int, total: int | None) -> None:

@@ -41,7 +41,7 @@ class Corpus:
                 if parts:
                     self.files.setdefault(parts[1], file.name)
         self.next_sequence = 1 + max(
-            (split_name(name)[0] for name in self.files.values() if split_name(name)), default=0
+            (parts[0] for name in self.files.values() if (parts := split_name(name))), default=0
         )
 
     def write(self, articles: Sequence[Article]) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prefect import task
@@ -10,30 +10,47 @@ from prefect.cache_policies import NO_CACHE
 
 from newsetl.extract.records import Article
 from newsetl.flows import progress
-from newsetl.warehouse import Warehouse
-from newsetl.warehouse.load import classify
+from newsetl.flows.batch import Batch, must_raise
+from newsetl.values import Change, ErrorPolicy, Stage
 
-Found = dict[str, tuple[list[Any], list[Any]]]
+Attributions = tuple[list[Any], list[Any]]
+"""an article's (quotes, claims)"""
+Found = dict[str, Attributions]
 """article id -> (quotes, claims)"""
 
 
-def needing_extraction(warehouse: Warehouse, articles: Sequence[Article]) -> list[Article]:
-    """The articles whose text is new or changed: only those are extracted again."""
-    kinds = classify(warehouse, articles)
-    return [a for a in articles if kinds.get(a.article_id) != "unchanged"]
+def needing_extraction(articles: Sequence[Article], changes: Mapping[str, Change]
+                       ) -> list[Article]:
+    """The articles whose text is new or changed (``changes``: the batch's classification):
+    only those are extracted again."""
+    return [a for a in articles if changes.get(a.article_id) != Change.UNCHANGED]
 
 
 @task(name="extract-attributions", cache_policy=NO_CACHE)
-def find_attributions(articles: Sequence[Article]) -> Found:
-    """Quotes and claims of a batch of articles, each parsed once."""
+def find_attributions(articles: Sequence[Article], policy: ErrorPolicy = ErrorPolicy.RECORD
+                      ) -> Batch[tuple[str, Attributions]]:
+    """Quotes and claims of a batch of articles, each parsed once: (article id, (quotes,
+    claims)) items. An article the extractors fail on is recorded and stored without them
+    (reprocess finds it once they are fixed)."""
+    batch: Batch[tuple[str, Attributions]] = Batch(policy=policy)
     if not articles:
-        return {}
+        return batch
     # spaCy loads on first use only: runs with nothing new never pay for it
     from newsetl.extract.attributions import extract_attributions_many
 
-    found = extract_attributions_many([a.content for a in articles])
+    try:
+        found = extract_attributions_many([a.content for a in articles])
+    except Exception as error:  # noqa: BLE001 - one text broke the batch: find which below
+        if must_raise(error, policy):
+            raise
+        for article in articles:
+            with batch.attempt(Stage.ATTRIBUTIONS, article.url):
+                [pair] = extract_attributions_many([article.content])
+                batch.items.append((article.article_id, pair))
+    else:
+        batch.items.extend((a.article_id, pair) for a, pair in zip(articles, found, strict=True))
     progress.report("quotes", len(articles))
-    return {a.article_id: pair for a, pair in zip(articles, found, strict=True)}
+    return batch
 
 
 def extractor_versions() -> dict[str, str]:

@@ -8,29 +8,30 @@ import re
 from collections.abc import Mapping
 
 from newsetl.errors import NewsetlError
+from newsetl.values import FeedStatus
 
-STATUSES = ("ok", "not_modified", "http_3xx", "http_4xx", "http_5xx", "timeout", "dns", "tls",
-            "connect", "network", "too_large", "decoding", "parse_error", "redirect_loop",
-            "unsupported", "invalid_url", "refused", "robots_denied")
 _DNS = re.compile(r"name or service not known|nodename nor servname|name resolution|"
                   r"no address associated|getaddrinfo", re.I)
 _TLS = re.compile(r"ssl|certificate|tls", re.I)
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
 
 
-def status_of(error: NewsetlError) -> str:
+def status_of(error: NewsetlError) -> FeedStatus:
     """The taxonomy status of a failed fetch or parse."""
     kind = getattr(error, "kind", None)
     if kind is None:
-        return "parse_error"
+        return FeedStatus.PARSE_ERROR
     if kind.startswith("http_") and kind[5:].isdigit():
-        return f"http_{kind[5]}xx"
-    if kind == "connect":
+        kind = f"http_{kind[5]}xx"
+    elif kind == "connect":
         if _DNS.search(str(error)):
-            return "dns"
+            return FeedStatus.DNS
         if _TLS.search(str(error)):
-            return "tls"
-    return kind if kind in STATUSES else "network"
+            return FeedStatus.TLS
+    try:
+        return FeedStatus(kind)
+    except ValueError:
+        return FeedStatus.NETWORK
 
 
 def freshness(headers: Mapping[str, str], now: dt.datetime) -> float | None:

@@ -28,11 +28,16 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
-from protego import Protego
 
 from newsetl.errors import NewsetlError
 from newsetl.extract.warc_write import RecordLocation
-from newsetl.flows.politeness import Politeness, RobotsStore, host_key, robots_rules
+from newsetl.flows.politeness import (
+    Politeness,
+    RobotsRules,
+    RobotsStore,
+    host_key,
+    robots_rules,
+)
 from newsetl.flows.settings import Settings
 from newsetl.flows.ssrf import Guard, Refused, Resolve, Resolver, local_path, system_resolve
 
@@ -309,7 +314,7 @@ class Fetcher:
             raise FetchError(url, "robots_denied",
                              f"{key}/robots.txt disallows it for newsetl")
 
-    def _read_robots(self, key: str) -> Protego | bool | None:
+    def _read_robots(self, key: str) -> RobotsRules:
         """The host's robots.txt, once per run: from the store while fresh (24 h), else
         fetched; an unreachable one is no rule (as crawlers do), or the stored one if any."""
         stored = self.robots_store.get(key)
@@ -329,7 +334,7 @@ class Fetcher:
         self.robots_store.put(key, fetched.status, fetched.content)
         return self._rules(key, fetched.status, fetched.content)
 
-    def _rules(self, key: str, status: int, body: bytes) -> Protego | bool | None:
+    def _rules(self, key: str, status: int, body: bytes) -> RobotsRules:
         rules = robots_rules(status, body)
         if rules:
             delay = rules.crawl_delay(self.settings.user_agent.split("/")[0])

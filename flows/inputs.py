@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsetl.extract.article import EXTRACTOR_VERSION, charset_of, extract_article
+from newsetl.extract.article import charset_of
 from newsetl.extract.dated import parse_dated, read_dated_content
-from newsetl.extract.records import Article, article_from_page
+from newsetl.extract.records import Article, article_from_html
 from newsetl.flows.fetch import Fetcher
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.ssrf import Guard
@@ -57,8 +57,8 @@ def read_inputs(names: Sequence[str], html: bool, settings: Settings) -> list[In
                 raise ConfigError(f"{name} does not exist or is not a file")
             if kind == "html":
                 fetched_at = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-                page = extract_article(path.read_bytes(), path.resolve().as_uri())
-                article = article_from_page(page, None, fetched_at, EXTRACTOR_VERSION)
+                article = article_from_html(path.read_bytes(), path.resolve().as_uri(),
+                                            fetched_at)
                 found.append(Input(name, article.content, article))
             else:
                 content = read_dated_content(name)
@@ -75,6 +75,6 @@ def _from_url(url: str, fetcher: Fetcher, settings: Settings) -> Input:
     # are not, and robots.txt is obeyed as for any page
     guard = Guard.allowing(settings.allow_hosts).with_hosts([url])
     fetched = fetcher.fetch(url, accept=PAGE_ACCEPT, guard=guard)
-    page = extract_article(fetched.content, fetched.final_url, charset=charset_of(fetched.headers))
-    article = article_from_page(page, None, fetched.fetched_at, EXTRACTOR_VERSION)
+    article = article_from_html(fetched.content, fetched.final_url, fetched.fetched_at,
+                                charset=charset_of(fetched.headers))
     return Input(url, article.content, article)

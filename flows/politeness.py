@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -25,6 +26,10 @@ ROBOTS_FRESH = 86400.0
 """seconds a stored robots.txt is used without asking again (RFC 9309 2.4: at most 24 hours)"""
 ROBOTS_MAX_BYTES = 512_000
 """the most of a robots.txt kept (RFC 9309 2.5: parse at least 500 KiB)"""
+
+RobotsRules = Protego | Literal[False] | None
+"""a host's robots.txt: parsed rules, False (every path disallowed: the server failed, RFC
+9309) or None (no robots.txt: every path allowed)"""
 
 _log = logging.getLogger("newsetl")
 
@@ -53,8 +58,8 @@ class Politeness:
         self.sleep = sleep
         self._hosts: dict[str, _Host] = {}
         self._lock = threading.Lock()
-        self.robots: dict[str, Protego | bool | None] = {}
-        """host -> parsed robots.txt (None: none, every path allowed; False: all disallowed)"""
+        self.robots: dict[str, RobotsRules] = {}
+        """host -> its robots.txt rules"""
 
     def _host(self, key: str) -> _Host:
         with self._lock:
@@ -133,7 +138,7 @@ def host_key(url: str) -> str:
     return f"{parts.scheme}://{netloc.lower()}"
 
 
-def robots_rules(status: int, body: bytes) -> Protego | None | bool:
+def robots_rules(status: int, body: bytes) -> RobotsRules:
     """robots.txt rules from a response (RFC 9309): a 4xx means no rules (None), a 5xx
     means everything is disallowed (False), a 2xx is parsed."""
     if 400 <= status < 500:

@@ -296,9 +296,11 @@ def _marks(rows: Sequence[dict[str, Any]]) -> list[Mark]:
             found.append(Mark(s, e, (kind,), tip, f"{row['kind']}-{row['seq']}" if i == 0
                               else None))
         if row["mention_span"]:
-            found.append(Mark(*row["mention_span"], ("who",), tip))
+            start, end = row["mention_span"]
+            found.append(Mark(start, end, ("who",), tip))
         if row["cue_span"]:
-            found.append(Mark(*row["cue_span"], ("cue",), tip))
+            start, end = row["cue_span"]
+            found.append(Mark(start, end, ("cue",), tip))
     return found
 
 

@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from prefect import flow, serve
-from prefect.deployments.runner import EntrypointType
+from prefect.deployments.runner import RunnerDeployment
 from prefect.states import Failed
+from prefect.types.entrypoint import EntrypointType
 
 from newsetl.errors import NewsetlError
 from newsetl.flows.config import FeedSpec, load_config
@@ -137,13 +138,14 @@ def _record_failure(overrides: dict[str, Any], config: str, interval: int,
                     message: str) -> str | None:
     """Record a run that failed before it could ingest; None if the warehouse cannot be
     opened either (the line printed is then all there is)."""
+    from newsetl.values import Flow
     from newsetl.warehouse import Warehouse
     from newsetl.warehouse.runs import record_failed_run
 
     try:
         with Warehouse.open(overrides["db"],
                             lock_timeout=float(overrides.get("lock_timeout", 60))) as warehouse:
-            return record_failed_run(warehouse, "ingest",
+            return record_failed_run(warehouse, Flow.INGEST,
                                      {"config": config, "interval": interval,
                                       "scheduled": True}, message)
     except NewsetlError:
@@ -153,8 +155,9 @@ def _record_failure(overrides: dict[str, Any], config: str, interval: int,
 def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: int) -> None:
     """Serve one deployment per poll interval until interrupted."""
     config = str(Path(config_path).resolve())
+    # called outside an event loop, to_deployment returns the deployment, not a coroutine
     deployments = [
-        scheduled_ingest.to_deployment(
+        cast(RunnerDeployment, scheduled_ingest.to_deployment(
             name=schedule.name,
             interval=schedule.interval,
             parameters={"config": config, "interval": schedule.interval,
@@ -163,7 +166,7 @@ def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: i
             entrypoint_type=EntrypointType.MODULE_PATH,
             description=schedule.description,
             tags=schedule.tags,
-        )
+        ))
         for schedule in schedules(config, default_interval)
     ]
     with _ctrl_c_stops_runs():

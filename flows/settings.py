@@ -8,10 +8,12 @@ import logging
 import math
 import os
 from dataclasses import Field, dataclass, field, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from newsetl.errors import NewsetlError
+from newsetl.values import ErrorPolicy
 
 ENV_PREFIX = "NEWSETL_"
 _log = logging.getLogger("newsetl")
@@ -19,6 +21,8 @@ _log = logging.getLogger("newsetl")
 
 class ConfigError(NewsetlError):
     """The configuration (file, environment or options) is not valid."""
+
+    fatal = True
 
 
 def _setting(default: Any, low: float | None = None, high: float | None = None,
@@ -96,9 +100,17 @@ class Settings:
     """keep every fetched byte in the archive, so nothing needs the network twice"""
     archive_max_bytes: int = _setting(1_000_000_000, 1, 10**13)
     """a WARC file is closed and a new one begun past this size"""
+    error_policy: ErrorPolicy = ErrorPolicy.RECORD
+    """'record': an input failing in an unexpected way (a bug) is recorded in run_errors and
+    the run goes on; 'raise': it stops the run with its traceback (tests, debugging)"""
 
     def __post_init__(self) -> None:
         for spec in fields(self):
+            kind = _kind(spec)
+            value = getattr(self, spec.name)
+            if issubclass(kind, StrEnum) and isinstance(value, str) and not isinstance(value, kind):
+                # a value list's member may be given as its text ("raise")
+                object.__setattr__(self, spec.name, _convert(spec, value))
             _check(spec, getattr(self, spec.name))
 
     @property
@@ -136,7 +148,8 @@ PATH_SETTINGS = tuple(f.name for f in fields(Settings) if f.metadata.get("path")
 
 
 def _kind(spec: Field) -> type:
-    return {"str": str, "int": int, "float": float, "bool": bool}.get(spec.type, spec.type)
+    """A setting's type: its default's (annotations are strings here)."""
+    return type(spec.default)
 
 
 def _convert(spec: Field, value: Any) -> Any:
@@ -149,7 +162,7 @@ def _convert(spec: Field, value: Any) -> Any:
                 return _BOOLS[text]
             return kind(text)
         except (KeyError, ValueError):
-            raise ConfigError(f"setting {spec.name!r} must be {_KIND_NAMES[kind]}, "
+            raise ConfigError(f"setting {spec.name!r} must be {_kind_name(kind)}, "
                               f"not {value!r}") from None
     return value
 
@@ -162,7 +175,7 @@ def _check(spec: Field, value: Any) -> None:
         not isinstance(value, bool) and (isinstance(value, (int, float)) if kind is float
                                          else isinstance(value, kind)))
     if not fits:
-        raise ConfigError(f"setting {spec.name!r} must be {_KIND_NAMES[kind]}, not {value!r}")
+        raise ConfigError(f"setting {spec.name!r} must be {_kind_name(kind)}, not {value!r}")
     if kind is float and not math.isfinite(value):
         raise ConfigError(f"setting {spec.name!r} must be a finite number, not {value!r}")
     if spec.metadata.get("path") and not value.strip():
@@ -182,6 +195,13 @@ def _number(value: float) -> str:
 
 
 _KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
+def _kind_name(kind: type) -> str:
+    if issubclass(kind, StrEnum):
+        return "one of " + ", ".join(repr(str(v)) for v in kind)
+    return _KIND_NAMES[kind]
+
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True,
           "false": False, "no": False, "off": False, "0": False}
 

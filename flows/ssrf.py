@@ -166,7 +166,7 @@ def system_resolve(host: str) -> list[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except UnicodeError as error:
         raise OSError(f"getaddrinfo failed: {error}") from None
-    return list(dict.fromkeys(info[4][0].split("%")[0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
 
 
 class Resolver:

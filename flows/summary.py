@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from newsetl.values import Flow, RunStatus, Target
+
 
 @dataclass(frozen=True)
 class RunSummary:
     """The counts of one ingest or backfill run."""
 
     run_id: str
-    flow: str
-    status: str
+    flow: Flow
+    status: RunStatus
     feeds_ok: int
     feeds_failed: int
     articles_new: int
@@ -33,7 +35,7 @@ class RunSummary:
     def render(self) -> str:
         """A few lines for the terminal."""
         lines = [f"{self.flow} run {self.run_id[:12]} {self.status} in {self.seconds:.1f} s"]
-        if self.flow == "ingest":
+        if self.flow == Flow.INGEST:
             unchanged = f" ({self.feeds_not_modified} not modified)" if self.feeds_not_modified else ""
             lines.append(f"  feeds:    {self.feeds_ok} ok{unchanged}, {self.feeds_failed} failed")
         lines.append(
@@ -55,7 +57,7 @@ class ReprocessSummary:
     """What a reprocess run re-extracted and what changed."""
 
     run_id: str
-    what: str
+    what: Target
     seconds: float
     articles_checked: int
     articles_changed: int
@@ -69,14 +71,14 @@ class ReprocessSummary:
     def render(self) -> str:
         """A few lines for the terminal."""
         lines = [f"reprocess run {self.run_id[:12]} completed in {self.seconds:.1f} s"]
-        if self.what in ("article", "all"):
+        if self.what.includes(Target.ARTICLE):
             lines.append(f"  articles: {self.articles_checked} re-extracted from the archive, "
                          f"{self.articles_changed} changed, {self.articles_unarchived} "
                          "not archived (left as they are)")
-        if self.what in ("quotes", "all"):
+        if self.what.includes(Target.QUOTES):
             lines.append(f"  quotes:   {self.quotes_articles} articles re-extracted, "
                          f"{self.quotes_written} quotes written")
-        if self.what in ("claims", "all"):
+        if self.what.includes(Target.CLAIMS):
             lines.append(f"  claims:   {self.claims_articles} articles re-extracted, "
                          f"{self.claims_written} claims written")
         if self.errors:
@@ -84,15 +86,16 @@ class ReprocessSummary:
         return "\n".join(lines)
 
 
-def backfill_summary(run_id: str, totals: dict[str, int], seconds: float,
+def backfill_summary(run_id: str, totals: dict[str, int], errors: int, seconds: float,
                      failed_are_files: bool) -> RunSummary:
     """The summary of a backfill from its running totals (new, updated, unchanged, skipped,
-    failed); failures are files (dated files, WARCs) or articles (fetched pages)."""
+    failed) and the errors it recorded; failures are files (dated files, WARCs) or articles
+    (fetched pages)."""
     return RunSummary(
-        run_id=run_id, flow="backfill", status="completed", feeds_ok=0, feeds_failed=0,
-        articles_new=totals["new"], articles_updated=totals["updated"],
+        run_id=run_id, flow=Flow.BACKFILL, status=RunStatus.COMPLETED, feeds_ok=0,
+        feeds_failed=0, articles_new=totals["new"], articles_updated=totals["updated"],
         articles_unchanged=totals["unchanged"],
         articles_failed=0 if failed_are_files else totals["failed"],
         files_failed=totals["failed"] if failed_are_files else 0,
-        errors=totals["failed"], seconds=seconds, articles_skipped=totals["skipped"],
+        errors=errors, seconds=seconds, articles_skipped=totals["skipped"],
     )

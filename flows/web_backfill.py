@@ -13,22 +13,25 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from newsetl.extract.daterange import in_range
-from newsetl.extract.feeds import FeedEntry
-from newsetl.extract.sitemaps import SitemapError, parse_sitemap
+from newsetl.extract.records import Listing
+from newsetl.extract.sitemaps import SitemapEntry, parse_sitemap
 from newsetl.extract.urllist import parse_url_list
 from newsetl.flows import progress
 from newsetl.flows.archive import Archive
+from newsetl.flows.batch import Batch
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
-from newsetl.flows.fetch import Fetcher, FetchError
-from newsetl.flows.ingest import Wanted, extract_articles, fetch_articles, load, normalise_articles
+from newsetl.flows.fetch import Fetcher
+from newsetl.flows.ingest import Wanted, extract_articles, fetch_articles
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.ssrf import Guard
+from newsetl.flows.store import Load, open_warehouse, store
 from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.values import DateSource, ErrorPolicy, Flow, Stage
 from newsetl.warehouse import Warehouse
-from newsetl.warehouse.load import known_urls, unique_articles
-from newsetl.warehouse.runs import RunError, finish_run, recorded_run
+from newsetl.warehouse.load import classify, stored_links, unique_articles
+from newsetl.warehouse.runs import Run, RunError, recorded_run
 
 MAX_SITEMAP_DEPTH = 3
 """sitemap indexes nested deeper than this are not followed"""
@@ -47,18 +50,19 @@ def read_url_lists(paths: Sequence[str]) -> tuple[list[str], list[RunError]]:
             raise ConfigError(f"URL list {path} cannot be read: {error}") from None
         found, problems = parse_url_list(text, str(path))
         urls.extend(found)
-        errors.extend(RunError("url-list", f"{path}:{p.line}", "BadUrl", str(p)) for p in problems)
+        errors.extend(RunError(Stage.URL_LIST, f"{path}:{p.line}", "BadUrl", str(p))
+                      for p in problems)
     return list(dict.fromkeys(urls)), errors
 
 
 @task(name="read-sitemaps", cache_policy=NO_CACHE)
 def read_sitemaps(
     roots: Sequence[str], fetcher: Fetcher, archive: Archive,
-    since: dt.date | None, until: dt.date | None,
-) -> tuple[list[Wanted], list[RunError]]:
+    since: dt.date | None, until: dt.date | None, policy: ErrorPolicy = ErrorPolicy.RECORD,
+) -> Batch[Wanted]:
     """Fetch sitemaps (following indexes), keep the entries dated within since..until."""
     wanted: dict[str, Wanted] = {}
-    errors: list[RunError] = []
+    batch: Batch[Wanted] = Batch(policy=policy)
     queue = [(url, 0, url) for url in roots]
     seen: set[str] = set()
     while queue:
@@ -66,22 +70,22 @@ def read_sitemaps(
         if url in seen:
             continue
         seen.add(url)
-        try:
+        sitemap = None
+        with batch.attempt(Stage.SITEMAP, url):
             # the listed sitemap's origin is trusted, for its children too; nothing else
             fetched = fetcher.fetch(url, accept=_SITEMAP_ACCEPT, guard=fetcher.trusting([root]))
             archive.keep(fetched)
             sitemap = parse_sitemap(fetched.content, fetched.final_url)
-        except (FetchError, SitemapError) as error:
-            errors.append(RunError("sitemap", url, getattr(error, "kind", type(error).__name__),
-                                   str(error)))
+        if sitemap is None:
             continue
         # a malformed <loc> costs its own entry only, recorded
-        errors += [RunError("sitemap", loc, "BadUrl", f"{url}: <loc> {loc!r} left out: {why}")
-                   for loc, why in sitemap.rejected]
+        batch.errors += [RunError(Stage.SITEMAP, loc, "BadUrl",
+                                  f"{url}: <loc> {loc!r} left out: {why}")
+                         for loc, why in sitemap.rejected]
         if sitemap.kind == "index":
             if depth >= MAX_SITEMAP_DEPTH:
-                errors.append(RunError("sitemap", url, "TooDeep",
-                                       f"{url}: index nested deeper than {MAX_SITEMAP_DEPTH}"))
+                batch.errors.append(RunError(Stage.SITEMAP, url, "TooDeep",
+                                             f"{url}: index nested deeper than {MAX_SITEMAP_DEPTH}"))
                 continue
             lastmods = sitemap.sitemap_lastmods or (None,) * len(sitemap.sitemaps)
             for child, lastmod in zip(sitemap.sitemaps, lastmods, strict=True):
@@ -90,17 +94,21 @@ def read_sitemaps(
                     queue.append((child, depth + 1, root))
             continue
         for item in sitemap.entries:
-            day = item.news_publication_date or item.lastmod
-            if day is not None and not in_range(day.date(), since, until):
-                continue
-            entry = FeedEntry(
-                link=item.loc, guid=item.loc, title=item.news_title or "",
-                published=item.news_publication_date, updated=item.lastmod, authors=(),
-                summary="", entry_hash="",
-            )
-            # the sitemap's host is trusted by the SSRF guard, as a listed feed's is
-            wanted.setdefault(item.loc, Wanted(item.loc, (), entry, feeds=(FeedSpec(url),)))
-    return list(wanted.values()), errors
+            with batch.attempt(Stage.SITEMAP, item.loc):
+                day = item.news_publication_date or item.lastmod
+                if day is None or in_range(day.date(), since, until):
+                    # the sitemap's host is trusted by the SSRF guard, as a listed feed's is
+                    wanted.setdefault(item.loc, Wanted(item.loc, (), _listing(item),
+                                                       feeds=(FeedSpec(url),)))
+    batch.items = list(wanted.values())
+    return batch
+
+
+def _listing(item: SitemapEntry) -> Listing:
+    """What a sitemap entry says of its page: a news publication date counts as the
+    publisher's own (with its offset), a lastmod as an update time."""
+    return Listing(DateSource.SITEMAP, published_at=item.news_publication_date,
+                   updated_at=item.lastmod, title=item.news_title or "")
 
 
 @flow(name="backfill-web", validate_parameters=False, log_prints=False)
@@ -117,51 +125,55 @@ def web_backfill_flow(
     params = {"url_lists": url_lists, "sitemaps": sitemaps, "since": since, "until": until,
               "db": settings.db, "corpus": settings.corpus}
     totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
-    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as warehouse:
-        with recorded_run(warehouse, "backfill", params, totals) as run_id, \
-                Fetcher(settings) as fetcher, Archive(settings) as archive:
+    with open_warehouse(settings) as warehouse, \
+            recorded_run(warehouse, Flow.BACKFILL, params) as run:
+        run.counts = totals
+        with Fetcher(settings) as fetcher, Archive(settings) as archive:
             # URLs the user listed are trusted themselves
             wanted = [Wanted(url, (), feeds=(FeedSpec(url),)) for url in urls]
             if sitemaps:
-                found, sitemap_errors = read_sitemaps(sitemaps, fetcher, archive, since, until)
-                wanted += found
-                errors += sitemap_errors
-            done = known_urls(warehouse)
+                found = read_sitemaps(sitemaps, fetcher, archive, since, until,
+                                      settings.error_policy)
+                wanted += found.items
+                errors += found.errors
+            done = stored_links(warehouse, [w.link for w in wanted])
             todo = list({w.link: w for w in wanted if w.link not in done}.values())
             totals["unchanged"] += len({w.link for w in wanted}) - len(todo)
             progress.report("articles", 0, len(todo))
             corpus = Corpus(settings.corpus)
             size = max(settings.chunk_size, 1)
             for start in range(0, len(todo), size):
-                _chunk(warehouse, corpus, run_id, todo[start:start + size], fetcher, archive,
+                _chunk(warehouse, run, corpus, todo[start:start + size], fetcher, archive,
                        errors, totals, since, until)
                 errors = []
             if errors:
-                load(warehouse, corpus, run_id, [], [], [], errors, {})
+                store(warehouse, run, Load(errors=errors))
                 totals["failed"] += len(errors)
-        summary = backfill_summary(run_id, totals, time.monotonic() - started, False)
-        finish_run(warehouse, run_id, summary.status, summary.counts(), summary.errors,
-                   extractor_versions())
-        return summary
+        summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
+                                   False)
+        run.counts, run.extractors = summary.counts(), extractor_versions()
+    return summary
 
 
 def _chunk(
-    warehouse: Warehouse, corpus: Corpus, run_id: str, chunk: list[Wanted], fetcher: Fetcher,
+    warehouse: Warehouse, run: Run, corpus: Corpus, chunk: list[Wanted], fetcher: Fetcher,
     archive: Archive, errors: list[RunError], totals: dict[str, int],
     since: dt.date | None, until: dt.date | None,
 ) -> None:
-    """Fetch, extract, normalise and load one chunk of links, in one transaction."""
+    """Fetch, extract and attribute one chunk of links, and store it in one transaction."""
+    policy = fetcher.settings.error_policy
     guard = Guard.allowing(fetcher.settings.allow_hosts)
-    pages, fetch_errors = fetch_articles(chunk, fetcher, archive, guard)
-    extracted, extract_errors = extract_articles(pages, fetcher.settings)
-    articles, _ = normalise_articles(extracted)
+    pages = fetch_articles(chunk, fetcher, archive, guard, policy)
+    extracted = extract_articles(pages.items, fetcher.settings, policy)
+    articles = [article for _, article in extracted.items]
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)
-    found = find_attributions(needing_extraction(warehouse, kept))
-    chunk_errors = errors + fetch_errors + extract_errors
-    new, updated, unchanged = load(warehouse, corpus, run_id, kept, [], [], chunk_errors, found)
-    totals["new"] += new
-    totals["updated"] += updated
-    totals["unchanged"] += unchanged
-    totals["failed"] += len(chunk_errors)
-
+    changes = classify(warehouse, kept)
+    found = find_attributions(needing_extraction(kept, changes), policy)
+    failed = errors + pages.errors + extracted.errors
+    counts = store(warehouse, run, Load(kept, changes, dict(found.items),
+                                        errors=failed + found.errors), corpus)
+    totals["new"] += counts.new
+    totals["updated"] += counts.updated
+    totals["unchanged"] += counts.unchanged
+    totals["failed"] += len(failed)

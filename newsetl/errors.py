@@ -6,6 +6,12 @@ The CLI prints ``Error: <message>`` for any ``NewsetlError`` and exits 1.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class NewsetlError(Exception):
     """Base of every error newsetl raises on purpose."""
+
+    fatal: ClassVar[bool] = False
+    """True for errors that stop a run because every later input would fail alike (a bad
+    config, an unusable warehouse); the others are recorded against their input"""

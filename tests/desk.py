@@ -10,6 +10,7 @@ from newsetl.extract.claims import Claim
 from newsetl.extract.dated import parse_dated
 from newsetl.extract.quotes import Quote
 from newsetl.extract.records import Article, article_from_dated
+from newsetl.values import FeedStatus
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.derived import store_attributions
 from newsetl.warehouse.load import FeedLink, FeedRow, load_articles, load_feed_links, load_feeds
@@ -88,7 +89,7 @@ def write_small_warehouse(path: Path) -> Path:
         store_attributions(warehouse, attributions(found), {"quotes": "t", "claims": "t"},
                            "run-small")
         rows = [FeedRow(feed_id=key, url=url, name=name, tags=tags, title=name, site_url=None,
-                        format="rss20", status="ok", error=None, entries=2)
+                        format="rss20", status=FeedStatus.OK, error=None, entries=2)
                 for key, (url, name, tags) in FEEDS.items()]
         load_feeds(warehouse, rows, "run-small")
         links = [FeedLink(a.article_id, "ledger" if "ledger" in a.url else "harbour", a.url,

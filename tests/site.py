@@ -8,6 +8,14 @@ from html import escape
 
 from pytest_httpserver import HTTPServer
 
+LOREM = [
+    "The harbour authority said on Monday that the new breakwater would be finished a year "
+    "late, after storms damaged the first section twice during the winter.",
+    "Engineers have redesigned the concrete blocks so that they interlock, and the contractor "
+    "has agreed to pay for the repairs, according to the authority's annual report.",
+]
+"""two paragraphs of article text, enough for the extractor to take a page as an article"""
+
 
 @dataclass(frozen=True)
 class Item:

@@ -9,13 +9,10 @@ from pytest_httpserver import HTTPServer
 
 import newsetl.flows.backfill
 from newsetl.flows.backfill import backfill_flow
-from newsetl.flows.config import load_config
-from newsetl.flows.ingest import run_ingest
 from newsetl.flows.web_backfill import web_backfill_flow
 from newsetl.warehouse import Warehouse
-from tests.conftest import SAMPLE, SEED
-from tests.site import page, serve_page
-from tests.test_ingest import LOREM, settings_for
+from tests.conftest import SEED, settings_for
+from tests.site import LOREM, page, serve_page
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 ARTICLE_SQL = ("SELECT article_id, published_date, date_source, content_hash, title"
@@ -25,14 +22,6 @@ ARTICLE_SQL = ("SELECT article_id, published_date, date_source, content_hash, ti
 def rows(db: str | Path, sql: str) -> list[tuple]:
     with Warehouse.open(db, read_only=True) as warehouse:
         return warehouse.query(sql)[1]
-
-
-@pytest.fixture
-def ingested(tmp_path: Path):
-    """The bundled sample ingested once, with its raw archive; yields the settings."""
-    settings = settings_for(tmp_path / "first")
-    run_ingest(list(load_config(SAMPLE / "feeds.toml").feeds), settings)
-    return settings
 
 
 def test_a_backfill_from_the_archive_gives_back_the_same_articles(
@@ -66,7 +55,7 @@ def test_a_cut_off_backfill_resumes_where_it_stopped(
     ingested, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     again = settings_for(tmp_path / "again", chunk_size=3)
-    real_load = newsetl.flows.backfill.load
+    real_load = newsetl.flows.backfill.store
     calls = []
 
     def failing_load(*args, **kwargs):
@@ -75,10 +64,10 @@ def test_a_cut_off_backfill_resumes_where_it_stopped(
             raise RuntimeError("power cut")
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(newsetl.flows.backfill, "load", failing_load)
+    monkeypatch.setattr(newsetl.flows.backfill, "store", failing_load)
     with pytest.raises(RuntimeError):
         backfill_flow([ingested.archive], again)
-    monkeypatch.setattr(newsetl.flows.backfill, "load", real_load)
+    monkeypatch.setattr(newsetl.flows.backfill, "store", real_load)
     loaded = rows(again.db, "SELECT count(*) FROM articles")[0][0]
 
     summary = backfill_flow([ingested.archive], again)
@@ -156,9 +145,10 @@ def test_a_news_sitemap_index_is_followed_and_filtered_by_date(
     summary = web_backfill_flow([], [f"{base}/sitemap.xml"], settings, dt.date(2024, 6, 1))
 
     assert (summary.articles_new, summary.errors) == (1, 0)
-    # the sitemap's publication date counts as the publisher's own, with its offset
+    # the sitemap's publication date counts as the publisher's own, with its offset, and says
+    # it came from the sitemap
     assert rows(settings.db, "SELECT title, published_date::VARCHAR, date_source FROM articles"
-                ) == [("New", "2024-06-02", "feed")]
+                ) == [("New", "2024-06-02", "sitemap")]
     paths = [entry[0].path for entry in httpserver.log]
     assert "/old.xml" not in paths and "/older.html" not in paths
     assert paths.count("/sitemap.xml") == 1
@@ -169,3 +159,17 @@ def test_dated_files_and_archives_mix_in_one_backfill(ingested, tmp_path: Path) 
     summary = backfill_flow([str(SEED), ingested.archive], again)
     # the seed file and the sample's copy of it have different ids (name vs canonical URL)
     assert summary.articles_new == 11
+
+
+def test_a_backfill_of_the_archive_into_its_own_warehouse_finds_every_record_loaded(
+    ingested,
+) -> None:
+    # the ingest and the backfill name the archive's files alike (relative to its root), so
+    # the records the ingest loaded are passed over, not extracted again
+    before = rows(ingested.db, ARTICLE_SQL)
+    summary = backfill_flow([ingested.archive], ingested)
+    assert (summary.articles_new, summary.articles_updated, summary.articles_unchanged,
+            summary.errors) == (0, 0, 0, 0)
+    assert rows(ingested.db, ARTICLE_SQL) == before
+    assert rows(ingested.db, "SELECT DISTINCT warc_file NOT LIKE '/%' FROM articles") == [
+        (True,)]

@@ -5,14 +5,34 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from newsetl.flows.cli import cli, main
 from newsetl.flows.settings import Settings
 from tests.conftest import SEED, SEEDS
 from tests.test_warehouse import locked_db  # noqa: F401 - a fixture
+
+
+def toml_error(text: str) -> str:
+    """What tomllib says of ``text`` (its words are its own: the test holds ours)."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return str(error)
+    raise AssertionError(f"{text!r} is valid TOML")
+
+
+def duckdb_error(sql: str) -> str:
+    """The first line of what DuckDB itself (no warehouse) says of ``sql``."""
+    try:
+        duckdb.sql(sql)
+    except duckdb.Error as error:
+        return str(error).strip().splitlines()[0]
+    raise AssertionError(f"{sql!r} runs")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -68,8 +88,7 @@ def test_a_missing_config_file(capsys: pytest.CaptureFixture[str]) -> None:
                      + ", ".join(f.name for f in dataclasses.fields(Settings)),
                      id="unknown-setting"),
         pytest.param("[[feeds]\nurl = 'x'\n", "config file feeds.toml is not valid TOML: "
-                     "Expected ']]' at the end of an array declaration (at line 1, column 8)",
-                     id="toml-syntax"),
+                     + toml_error("[[feeds]\nurl = 'x'\n"), id="toml-syntax"),
     ],
 )
 def test_a_bad_config_gets_one_error_line(
@@ -155,7 +174,7 @@ def test_sql_formats(capsys: pytest.CaptureFixture[str]) -> None:
         {"article_id": "e00214b99a58ad9b", "published_date": "2024-11-07", "tags": ["a", "b"],
          "nothing": None}]
     assert run(capsys, "sql", "SELEC 1")[0::2] == (
-        1, 'Error: query failed: Parser Error: syntax error at or near "SELEC"\n')
+        1, f"Error: query failed: {duckdb_error('SELEC 1')}\n")
     assert run(capsys, "sql", "DROP TABLE articles")[0] == 1
     assert run(capsys, "sql", "SELECT 1", "--json", "--csv") == (
         2, "", "Error: --json and --csv exclude each other (see 'newsetl sql --help')\n")

@@ -9,8 +9,7 @@ import pytest
 from newsetl.extract.simhash import distance, simhash
 from newsetl.flows.backfill import backfill_flow
 from newsetl.warehouse import Warehouse
-from tests.conftest import SEED
-from tests.test_ingest import settings_for
+from tests.conftest import SEED, settings_for
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

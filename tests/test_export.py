@@ -85,7 +85,7 @@ def test_an_unknown_table_is_named(db: Path, capsys: pytest.CaptureFixture[str])
 def test_a_table_that_exists_later_is_exported_once_it_does(db: Path) -> None:
     # entities come with a later migration: stand one in, as its columns will be
     with Warehouse.open(db) as warehouse:
-        warehouse.con.execute(
+        warehouse.query(
             "CREATE TABLE entities AS SELECT 'e1' AS entity_id, 'Ana Ruiz' AS name,"
             " TIMESTAMPTZ '2024-05-06 10:00+00' AS first_seen")
         done = export_tables(warehouse, "out", ("entities", "articles"))

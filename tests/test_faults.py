@@ -32,9 +32,10 @@ from newsetl.flows.ingest import run_ingest
 from newsetl.flows.settings import Settings
 from newsetl.flows.web_backfill import web_backfill_flow
 from newsetl.warehouse import Warehouse
-from tests.site import Item, page, rss, serve_feed, serve_page
+from tests.conftest import settings_for
+from tests.memory import peak_rss
+from tests.site import LOREM, Item, page, rss, serve_feed, serve_page
 from tests.test_fetch import raw_server, trickle
-from tests.test_ingest import LOREM, settings_for
 from tests.test_ssrf import free_port, server_on
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -262,29 +263,14 @@ def test_peak_memory_stays_bounded_for_many_large_pages(httpserver: HTTPServer,
     items.append(Item("/big.html", "Big", "big"))
     feed = serve_feed(httpserver, "/rss.xml", items)
     settings = settings_for(tmp_path, max_text_chars=10_000, chunk_size=20)
-    reset_peak_rss()
-    before = rss_kib("VmRSS")
 
-    run_ingest([FeedSpec(feed)], settings)
+    with peak_rss() as peak:
+        run_ingest([FeedSpec(feed)], settings)
 
-    grown = rss_kib("VmHWM") - before
     assert rows(settings.db, "SELECT count(*) FROM articles") == [(61,)]
     # the figure: the process's peak resident memory (from the OS) grows by under 600 MB
     # over what it held before the run; the extraction workers each stay under their cap
-    assert grown < 600 * 1024, f"peak RSS grew by {grown // 1024} MB"
-
-
-def reset_peak_rss() -> None:
-    """Start this process's peak resident size (VmHWM) again from its current size."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pytest.skip("needs Linux's /proc/self/clear_refs to measure peak memory")
-
-
-def rss_kib(field: str) -> int:
-    status = Path("/proc/self/status").read_text()
-    return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1))
+    assert peak.growth < 600 << 20, f"peak RSS grew by {peak.growth >> 20} MB"
 
 
 def cli_run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

@@ -12,25 +12,12 @@ from newsetl.flows.config import FeedSpec
 from newsetl.flows.ingest import run_ingest
 from newsetl.flows.settings import Settings
 from newsetl.warehouse import Warehouse
-from tests.conftest import SAMPLE, SEED
-from tests.site import Item, page, serve_feed, serve_page
+from tests.conftest import SAMPLE, SEED, settings_for
+from tests.site import LOREM, Item, page, serve_feed, serve_page
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 UKRAINE = SAMPLE / "pages" / "world" / "ukraine-aid.html"
-LOREM = [
-    "The harbour authority said on Monday that the new breakwater would be finished a year "
-    "late, after storms damaged the first section twice during the winter.",
-    "Engineers have redesigned the concrete blocks so that they interlock, and the contractor "
-    "has agreed to pay for the repairs, according to the authority's annual report.",
-]
-
-
-def settings_for(tmp_path: Path, **extra: object) -> Settings:
-    return Settings(db=str(tmp_path / "news.duckdb"), corpus=str(tmp_path / "corpus"),
-                    archive=str(tmp_path / "archive"), robots_cache=str(tmp_path / "robots"),
-                    **{"connect_timeout": 2, "read_timeout": 5, "total_timeout": 10,
-                       "retries": 0, "host_delay": 0.0, "obey_robots": False, **extra})
 
 
 def rows(settings: Settings, sql: str) -> list[tuple]:

@@ -12,8 +12,7 @@ from newsetl.flows.backfill import backfill_flow
 from newsetl.flows.cli import main
 from newsetl.flows.settings import Settings
 from newsetl.warehouse import Warehouse
-from newsetl.warehouse.derived import replace_quotes
-from tests.conftest import SEED
+from tests.conftest import SEED, settings_for
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -70,18 +69,36 @@ def test_an_unchanged_article_keeps_its_quotes_and_a_changed_one_swaps_them(
         ("Donald Trump", 1), ("Volodymyr Zelenskyy", 2)]
 
 
-def test_replacing_quotes_is_all_or_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "news.duckdb"
-    backfill_flow([str(SEED)], Settings(db=str(db)))
-    with Warehouse.open(db) as warehouse:
-        before = warehouse.query("SELECT count(*) FROM quotes")[1]
-        warehouse.con.begin()
+def test_a_batch_that_fails_half_way_is_stored_not_at_all(tmp_path: Path) -> None:
+    """Our rollback: the store of a batch fails after its article row was rewritten and its
+    old quotes deleted, and the warehouse still holds the batch before it, whole."""
+    import dataclasses
+
+    from newsetl.extract.dated import parse_dated
+    from newsetl.extract.records import article_from_dated
+    from newsetl.flows.store import Load, store
+    from newsetl.values import Flow, Stage
+    from newsetl.warehouse.runs import Run, RunError, start_run
+
+    settings = settings_for(tmp_path)
+    backfill_flow([str(SEED)], settings)
+    snapshot = ("SELECT (SELECT list(text) FROM articles), (SELECT count(*) FROM quotes),"
+                " (SELECT list(version ORDER BY extractor) FROM article_extractions),"
+                " (SELECT count(*) FROM run_errors)")
+    before = query(Path(settings.db), snapshot)
+    content = SEED.read_text(encoding="utf-8").replace("Too many people dead.", "So many dead.")
+    changed = article_from_dated(SEED.name, str(SEED), parse_dated(content), content)
+    broken = dataclasses.replace(changed)  # the article is fine; one of its quotes is not
+    with Warehouse.open(settings.db) as warehouse:
+        run = Run(start_run(warehouse, Flow.BACKFILL, {}), Flow.BACKFILL)
         with pytest.raises(AttributeError):
-            # a broken record fails after the delete: the transaction must undo it
-            replace_quotes(warehouse, {"e00214b99a58ad9b": [object()]}, "v", "run")
-        warehouse.con.rollback()
-        after = warehouse.query("SELECT count(*) FROM quotes")[1]
-    assert before == after == [(4,)]
+            store.fn(warehouse, run, Load(
+                articles=[broken], found={broken.article_id: ([object()], [])},
+                errors=[RunError(Stage.FILE, "x.txt", "DatedFormatError", "bad")]))
+        assert not warehouse.in_transaction
+        assert run.errors == 0
+    assert query(Path(settings.db), snapshot) == before
+    assert before[0][1] == 4 and "Too many people dead." in before[0][0][0]
 
 
 def test_extract_prints_quotes_as_json_with_offsets_into_the_file(

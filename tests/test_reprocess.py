@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import newsetl.flows.reprocess
-from newsetl.flows.config import load_config
-from newsetl.flows.ingest import run_ingest
+from newsetl.extract import records
 from newsetl.flows.reprocess import reprocess_flow
 from newsetl.warehouse import Warehouse
-from tests.conftest import SAMPLE
-from tests.test_ingest import settings_for
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 ARTICLES = "SELECT * EXCLUDE (extractor) FROM articles ORDER BY article_id"
@@ -23,13 +21,6 @@ QUOTES = ("SELECT quote_id, article_id, seq, text, spans, kind, speaker, speaker
 def rows(db: str, sql: str) -> list[tuple]:
     with Warehouse.open(db, read_only=True) as warehouse:
         return warehouse.query(sql)[1]
-
-
-@pytest.fixture
-def ingested(tmp_path: Path):
-    settings = settings_for(tmp_path)
-    run_ingest(list(load_config(SAMPLE / "feeds.toml").feeds), settings)
-    return settings
 
 
 def test_nothing_to_do_at_the_current_versions(ingested) -> None:
@@ -60,51 +51,65 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
 
 
 def test_an_article_extractor_bump_reextracts_from_the_archive_offline(
-    ingested, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ingested, sample: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     articles = rows(ingested.db, ARTICLES)
-    corpus = {p.name: p.read_bytes() for p in (tmp_path / "corpus").glob("*.txt")}
+    corpus = {p.name: p.read_bytes() for p in Path(ingested.corpus).glob("*.txt")}
     monkeypatch.setattr(newsetl.flows.reprocess, "EXTRACTOR_VERSION", "article-test-bump")
-    # no network and no pages on disk: only the archive can give the pages back
+    # no network and no pages on disk (the sample is this module's copy): only the archive
+    # can give the pages back
     monkeypatch.setattr("newsetl.flows.fetch.Fetcher.fetch", None)
-    pages = SAMPLE / "pages"
     hidden = tmp_path / "hidden-pages"
-    pages.rename(hidden)
+    (sample / "pages").rename(hidden)
     try:
         summary = reprocess_flow(ingested, "article")
     finally:
-        hidden.rename(pages)
+        hidden.rename(sample / "pages")
 
     assert (summary.articles_checked, summary.articles_changed, summary.errors) == (10, 0, 0)
     assert rows(ingested.db, ARTICLES) == articles
     assert rows(ingested.db, "SELECT DISTINCT extractor FROM articles") == [
         ("article-test-bump",)]
-    assert {p.name: p.read_bytes() for p in (tmp_path / "corpus").glob("*.txt")} == corpus
+    assert {p.name: p.read_bytes() for p in Path(ingested.corpus).glob("*.txt")} == corpus
 
 
 def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
-    ingested, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ingested, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from newsetl.extract.article import PageArticle
+    from newsetl.extract.attributions import extract_attributions_many
 
-    real = newsetl.flows.reprocess.extract_article
+    real = records.extract_article
 
-    def shorter(html: bytes, url: str, **options: object) -> PageArticle:
+    def shorter(html: bytes, url: str, **options: Any) -> PageArticle:
+        # the last paragraph goes: every text changes, and the quotes before it stay
         page = real(html, url, **options)
-        return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:2]})
+        return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:-1]})
 
     monkeypatch.setattr(newsetl.flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
-    monkeypatch.setattr(newsetl.flows.reprocess, "extract_article", shorter)
+    monkeypatch.setattr(records, "extract_article", shorter)
     before = dict(rows(ingested.db, "SELECT article_id, published_date FROM articles"))
+    breaks = dict(rows(ingested.db, "SELECT article_id, length(text) - length(replace(text,"
+                                    " chr(10) || chr(10), '')) FROM articles"))
 
     summary = reprocess_flow(ingested, "article")
 
     assert (summary.articles_checked, summary.articles_changed) == (10, 10)
     assert dict(rows(ingested.db, "SELECT article_id, published_date FROM articles")) == before
-    for text, file in rows(ingested.db, "SELECT text, corpus_file FROM articles"):
-        assert text.count("\n\n") == 2
-        assert (tmp_path / "corpus" / file).read_text(encoding="utf-8") == text
-    assert rows(ingested.db, "SELECT DISTINCT run_id FROM quotes") in ([(summary.run_id,)], [])
+    stored = rows(ingested.db, "SELECT article_id, text, corpus_file FROM articles"
+                               " ORDER BY article_id")
+    for article_id, text, file in stored:
+        assert len(text) - len(text.replace("\n\n", "")) == breaks[article_id] - 2
+        assert (Path(ingested.corpus) / file).read_text(encoding="utf-8") == text
+    # the quotes are those of the new texts, written by the reprocess run
+    expected = [(article_id, [q.text for q in found[0]]) for (article_id, _, _), found in
+                zip(stored, extract_attributions_many([t for _, t, _ in stored]), strict=True)]
+    quotes = rows(ingested.db, "SELECT a.article_id, list(q.text ORDER BY q.seq) FILTER"
+                               " (WHERE q.text IS NOT NULL) FROM articles a LEFT JOIN quotes q"
+                               " USING (article_id) GROUP BY 1 ORDER BY 1")
+    assert [(a, list(t)) for a, t in quotes] == expected
+    assert sum(len(t) for _, t in expected) > 0
+    assert rows(ingested.db, "SELECT DISTINCT run_id FROM quotes") == [(summary.run_id,)]
 
 
 def test_a_claims_version_bump_rewrites_the_claims_and_leaves_the_quotes(

@@ -23,19 +23,19 @@ V1_1_STORAGE = 64
 
 def test_every_table_view_and_column_has_a_comment(tmp_path: Path) -> None:
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
-        assert undocumented(warehouse.con) == [], (
+        assert undocumented(warehouse) == [], (
             "give these a comment in warehouse/comments.py (SCHEMA)")
 
 
 def test_every_documented_name_exists(tmp_path: Path) -> None:
     # a typo in the definition would leave the real column without its comment
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
-        columns = {(t, c) for t, c in warehouse.con.execute(
+        columns = {(t, c) for t, c in warehouse.query(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal"
-            " AND database_name = current_database()").fetchall()}
-        macros = {r[0] for r in warehouse.con.execute(
+            " AND database_name = current_database()")[1]}
+        macros = {r[0] for r in warehouse.query(
             "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro'"
-            " AND database_name = current_database()").fetchall()}
+            " AND database_name = current_database()")[1]}
     documented = {(t, c) for t, doc in SCHEMA.items() for c in doc.columns}
     assert documented - columns == set()
     assert set(MACROS) - macros == set()
@@ -44,7 +44,7 @@ def test_every_documented_name_exists(tmp_path: Path) -> None:
 def test_comments_are_written_once(tmp_path: Path) -> None:
     Warehouse.open(tmp_path / "w.duckdb").close()
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
-        assert apply_comments(warehouse.con) == 0
+        assert apply_comments(warehouse) == 0
         assert warehouse.query(
             "SELECT comment FROM duckdb_columns() WHERE table_name = 'quotes'"
             " AND column_name = 'spans'")[1][0][0].startswith("[[start, end], ...]: 0-based")
@@ -60,7 +60,7 @@ def test_span_text_cuts_python_offsets(tmp_path: Path) -> None:
     mention = content.index("東京")
     with Warehouse.open(tmp_path / "w.duckdb") as warehouse:
         load_articles(warehouse, [article], "run1")
-        warehouse.con.execute(
+        warehouse.query(
             "INSERT INTO quotes VALUES ('q1', ?, 1, 'très bien', [[?, ?], [?, ?]], 'direct',"
             " 'Tokyo', '東京', [?, ?], 'déclaré', NULL, 'quotes', '1', 'run1')",
             [article.article_id, start, end, mention, mention + 2, mention, mention + 2])
@@ -77,7 +77,7 @@ def test_a_new_warehouse_is_written_in_duckdb_1_1_storage(tmp_path: Path) -> Non
     path = tmp_path / "w.duckdb"
     Warehouse.open(path).close()
     with Warehouse.open(path) as warehouse:  # opened again, it keeps its format
-        warehouse.con.execute("CHECKPOINT")
+        warehouse.query("CHECKPOINT")
     header = path.read_bytes()[:20]
     assert header[8:12] == b"DUCK"
     assert struct.unpack("<Q", header[12:20])[0] == V1_1_STORAGE

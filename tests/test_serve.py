@@ -19,8 +19,7 @@ from pytest_httpserver import HTTPServer
 
 from newsetl.warehouse import Warehouse, WarehouseError
 from tests.browser import CHROMIUM, browser_page
-from tests.site import Item, page, serve_feed, serve_page
-from tests.test_ingest import LOREM
+from tests.site import LOREM, Item, page, serve_feed, serve_page
 
 NEWSETL = Path(sys.executable).with_name("newsetl")
 
@@ -86,7 +85,9 @@ def test_serve_polls_on_a_schedule_until_interrupted(httpserver: HTTPServer,
         [str(NEWSETL), "serve", "--config", "feeds.toml"], cwd=tmp_path, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")),
+    assert process.stdout is not None
+    stdout = process.stdout
+    reader = threading.Thread(target=lambda: lines.extend(iter(stdout.readline, "")),
                               daemon=True)
     reader.start()
     db = tmp_path / "data" / "news.duckdb"

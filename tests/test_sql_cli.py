@@ -12,6 +12,7 @@ import pytest
 from newsetl.extract.dated import parse_dated
 from newsetl.extract.records import article_from_dated
 from newsetl.flows.cli import main
+from newsetl.values import Flow, RunStatus
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.load import load_articles
 from newsetl.warehouse.runs import finish_run, record_failed_run, start_run
@@ -101,9 +102,10 @@ def test_runs_in_every_format_with_the_error_of_a_failed_run(
     capsys: pytest.CaptureFixture[str], db: Path
 ) -> None:
     with Warehouse.open(db) as warehouse:
-        run_id = start_run(warehouse, "ingest", {})
-        finish_run(warehouse, run_id, "completed", {"articles_new": 2}, 0)
-        failed = record_failed_run(warehouse, "scheduled-ingest", {},
+        run_id = start_run(warehouse, Flow.INGEST, {})
+        finish_run(warehouse, run_id, RunStatus.COMPLETED, {"articles_new": 2}, 0)
+        # a scheduled run records itself as an ingest
+        failed = record_failed_run(warehouse, Flow.INGEST, {},
                                    "config file feeds.toml is not valid TOML")
     rows = json.loads(run(capsys, "runs", "--db", str(db), "--json")[1])
     assert [(r["run_id"], r["status"], r["error"]) for r in rows[:1]] == [
@@ -111,7 +113,7 @@ def test_runs_in_every_format_with_the_error_of_a_failed_run(
     table = run(capsys, "runs", "--db", str(db), "--fmt", "markdown")[1].splitlines()
     assert table[0] == ("| run | flow | started (UTC) | seconds | status | "
                         "articles new/updated/unchanged/failed | errors | error |")
-    assert table[2].startswith(f"| {failed[:12]} | scheduled-ingest | ")
+    assert table[2].startswith(f"| {failed[:12]} | ingest | ")
     assert table[2].endswith(" | failed |  | 0 | config file feeds.toml is not valid TOML |")
     assert "2/0/0/0" in table[3]
     assert run(capsys, "runs", "--db", str(db), "--csv")[1].splitlines()[0] == (

@@ -12,6 +12,7 @@ import pytest
 
 from newsetl.extract.dated import parse_dated
 from newsetl.extract.records import Article, article_from_dated
+from newsetl.values import Flow, RunStatus
 from newsetl.warehouse import Warehouse, WarehouseError, WarehouseLocked
 from newsetl.warehouse.load import load_articles
 from newsetl.warehouse.migrations import all_migrations
@@ -39,9 +40,9 @@ def test_a_new_file_gets_every_migration_once(tmp_path: Path) -> None:
 def test_loading_the_same_article_twice_keeps_one_row(tmp_path: Path) -> None:
     article = seed_article()
     with Warehouse.open(tmp_path / "news.duckdb") as warehouse:
-        first_run = start_run(warehouse, "test", {})
+        first_run = start_run(warehouse, Flow.BACKFILL, {})
         first = load_articles(warehouse, [article], first_run)
-        second = load_articles(warehouse, [article], start_run(warehouse, "test", {}))
+        second = load_articles(warehouse, [article], start_run(warehouse, Flow.BACKFILL, {}))
         stored = warehouse.query("SELECT article_id, run_id, first_run_id FROM articles")[1]
     assert (first.new, first.updated, first.unchanged) == (1, 0, 0)
     assert (second.new, second.updated, second.unchanged) == (0, 0, 1)
@@ -53,9 +54,9 @@ def test_a_changed_text_is_updated_and_keeps_its_first_run(tmp_path: Path) -> No
     changed_content = article.content.replace("Too many people dead.", "Too many dead.")
     changed = dataclasses.replace(article, content=changed_content, content_hash="other")
     with Warehouse.open(tmp_path / "news.duckdb") as warehouse:
-        first_run = start_run(warehouse, "test", {})
+        first_run = start_run(warehouse, Flow.BACKFILL, {})
         load_articles(warehouse, [article], first_run)
-        second_run = start_run(warehouse, "test", {})
+        second_run = start_run(warehouse, Flow.BACKFILL, {})
         counts = load_articles(warehouse, [changed], second_run)
         stored = warehouse.query("SELECT text, run_id, first_run_id FROM articles")[1]
     assert (counts.new, counts.updated, counts.unchanged) == (0, 1, 0)
@@ -65,11 +66,11 @@ def test_a_changed_text_is_updated_and_keeps_its_first_run(tmp_path: Path) -> No
 def test_runs_left_running_by_a_dead_process_show_as_interrupted(tmp_path: Path) -> None:
     path = tmp_path / "news.duckdb"
     with Warehouse.open(path) as warehouse:
-        done = start_run(warehouse, "ingest", {})
-        finish_run(warehouse, done, "completed", {}, 0)
-        warehouse.con.execute("UPDATE runs SET pid = -1")
-        cut = start_run(warehouse, "ingest", {})
-        warehouse.con.execute("UPDATE runs SET pid = -1 WHERE run_id = ?", [cut])
+        done = start_run(warehouse, Flow.INGEST, {})
+        finish_run(warehouse, done, RunStatus.COMPLETED, {}, 0)
+        warehouse.query("UPDATE runs SET pid = -1")
+        cut = start_run(warehouse, Flow.INGEST, {})
+        warehouse.query("UPDATE runs SET pid = -1 WHERE run_id = ?", [cut])
     with Warehouse.open(path) as warehouse:
         statuses = dict(warehouse.query("SELECT run_id, status FROM runs")[1])
     assert statuses == {done: "completed", cut: "interrupted"}
@@ -90,6 +91,7 @@ def locked_db(tmp_path: Path):
     Warehouse.open(path).close()
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdin is not None
     assert holder.stdout.readline().strip() == "locked"
     yield path, holder.pid
     holder.stdin.close()
@@ -140,7 +142,7 @@ def test_a_schema_history_from_another_newsetl_is_refused(tmp_path: Path) -> Non
     path = tmp_path / "news.duckdb"
     Warehouse.open(path).close()
     with Warehouse.open(path) as warehouse:
-        warehouse.con.execute("UPDATE schema_migrations SET name = 'other' WHERE version = 2")
+        warehouse.query("UPDATE schema_migrations SET name = 'other' WHERE version = 2")
     with pytest.raises(MigrationMismatch) as raised:
         Warehouse.open(path)
     assert str(raised.value) == (
@@ -167,6 +169,7 @@ def test_a_second_writer_gets_the_lock_once_it_is_released(tmp_path: Path) -> No
         [sys.executable, "-c", "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]);"
          " print('locked', flush=True); time.sleep(1.0)", str(path)],
         stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
     assert holder.stdout.readline().strip() == "locked"
     with Warehouse.open(path, lock_timeout=20.0) as warehouse:
         assert warehouse.query("SELECT count(*) FROM articles")[1] == [(0,)]

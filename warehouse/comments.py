@@ -9,8 +9,30 @@ table, view or column without a comment.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import duckdb
+from newsetl.values import (
+    DateSource,
+    Extractor,
+    FeedStatus,
+    FieldSource,
+    Flow,
+    PageDateSource,
+    RunStatus,
+    SourceType,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from newsetl.warehouse.db import Warehouse
+
+
+def _one_of(values: type[StrEnum]) -> str:
+    """A value set as a comment says it: 'a, b or c' (from newsetl.values)."""
+    names = [str(v) for v in values]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
 
 OFFSETS = ("0-based Python offsets (code points, end exclusive) into articles.text: "
            "text[start:end]; in SQL span_text(text, span)")
@@ -36,12 +58,13 @@ SCHEMA: dict[str, Doc] = {
         "language": "language code of the text (page metadata or detection)",
         "published_at": "publication time where the feed gave one (its UTC offset kept)",
         "published_date": "publication day in the publisher's time zone",
-        "date_source": "which source gave the date: feed, page, fetch (neither) or file",
+        "date_source": "which source gave the date: " + _one_of(DateSource)
+                       + " (fetch: none had one, the fetch day)",
         "text": "the dated-format content (' date YYYY-MM-DD ' + paragraphs); every offset "
                 "of quotes and claims points into it as 0-based Python offsets",
         "content_hash": "SHA-256 of text; a change marks the article updated",
         "word_count": "words in the body",
-        "source_kind": "feed (fetched page) or file (backfilled dated file)",
+        "source_kind": "feed (fetched or archived page) or file (backfilled dated file)",
         "extractor": "the article extractor and its version that made text",
         "corpus_file": "NNN_<id>.txt in the corpus folder, if written",
         "fetched_at": "when the page was fetched",
@@ -49,18 +72,19 @@ SCHEMA: dict[str, Doc] = {
         "updated_at": "when the text last changed",
         "first_run_id": "the run that first stored the article",
         "run_id": "the run that last wrote the row",
-        "warc_file": "file of the raw archive holding the fetched page",
+        "warc_file": "file of the raw archive holding the fetched page, relative to the "
+                     "archive root",
         "warc_offset": "byte offset of the page's WARC response record",
         "warc_length": "byte length of that record",
         "body_hash": "SHA-256 of the paragraphs alone (the same text under another date or id)",
         "simhash": "64-bit fingerprint of word 3-shingles, for near-duplicates",
         "duplicate_of": "article_id of the earlier article this one repeats, else NULL",
         "duplicate_kind": "exact (same paragraphs) or near (simhash within 6 bits), else NULL",
-        "title_source": "where the title was found: json-ld, meta, html or feed",
-        "authors_source": "where the authors were found: json-ld, meta, html or feed",
+        "title_source": "where the title was found: " + _one_of(FieldSource),
+        "authors_source": "where the authors were found: " + _one_of(FieldSource),
         "site_name": "the outlet's name as the page gives it (og:site_name, JSON-LD publisher)",
         "page_date": "the publication day the page itself gives, whichever date won",
-        "page_date_source": "where page_date was found: json-ld or htmldate",
+        "page_date_source": "where page_date was found: " + _one_of(PageDateSource),
     }),
     "feeds": Doc("One row per listed feed, with the outcome of its last fetch.", {
         "feed_id": "16 hex digits of SHA-256 of the URL as listed",
@@ -73,8 +97,7 @@ SCHEMA: dict[str, Doc] = {
         "first_run_id": "the run that first fetched the feed",
         "last_run_id": "the run that last fetched it",
         "last_fetched_at": "when it was last fetched",
-        "last_status": "status of the last fetch: ok, not_modified, http_4xx, http_5xx, "
-                       "timeout, dns, tls, connect, too_large, parse_error, redirect_loop, ...",
+        "last_status": "status of the last fetch: " + _one_of(FeedStatus),
         "last_error": "the last fetch's error message, if it failed",
         "last_entries": "entries in the last document read",
         "etag": "ETag of the last good response, sent back as If-None-Match",
@@ -110,10 +133,11 @@ SCHEMA: dict[str, Doc] = {
     }),
     "runs": Doc("One row per run of a flow (ingest, backfill, reprocess, scheduled ingest).", {
         "run_id": "uuid4 hex; every loaded row names the run that wrote it",
-        "flow": "ingest, backfill, backfill-web, reprocess",
+        "flow": _one_of(Flow) + " (backfill-web runs are backfill runs)",
         "started_at": "when the run started",
         "ended_at": "when it ended (NULL while running)",
-        "status": "running, completed, failed or interrupted (cut off by a crash or a kill)",
+        "status": _one_of(RunStatus) + " (interrupted: stopped, or cut off by a crash or a "
+                  "kill)",
         "parameters": "the run's parameters (JSON)",
         "counts": "what the run did: feeds and articles new, updated, unchanged, failed (JSON)",
         "error_count": "inputs that failed and were recorded in run_errors",
@@ -125,8 +149,7 @@ SCHEMA: dict[str, Doc] = {
     }),
     "run_errors": Doc("One row per input that failed in a run, recorded and skipped.", {
         "run_id": RUN_ID,
-        "stage": "where it failed: feed, article, extract, file, warc, url-list, sitemap, "
-                 "reprocess",
+        "stage": "where it failed: " + _one_of(Stage),
         "input": "the URL or file at fault",
         "error": "the error's kind or class name",
         "message": "what happened, and what to do",
@@ -159,7 +182,7 @@ SCHEMA: dict[str, Doc] = {
         "source": "the source's resolved name: Donald Trump, Politico",
         "source_mention": "the source as written: he, two administration sources",
         "source_span": "[start, end] of the mention: " + OFFSETS,
-        "source_type": "person, organisation, media, anonymous or none",
+        "source_type": _one_of(SourceType),
         "cue": "the reporting cue: claimed, according to, reported, ...",
         "cue_span": "[start, end] of the cue: " + OFFSETS,
         "hedge": "reportedly, allegedly, ... or NULL",
@@ -172,11 +195,21 @@ SCHEMA: dict[str, Doc] = {
     "article_extractions": Doc("Which version of each extractor last ran over each article "
                                "(also when it found nothing).", {
         "article_id": "the article (articles.article_id)",
-        "extractor": "quotes or claims",
+        "extractor": _one_of(Extractor),
         "version": "the extractor's version",
         "found": "rows it produced",
         "run_id": RUN_ID,
         "extracted_at": "when it ran",
+    }),
+    "value_checks": Doc("The CHECK constraints each table was built with, from the value "
+                        "sets of newsetl.values; a table whose sets grew is rebuilt.", {
+        "table_name": "the table",
+        "checks": "its checks, as DuckDB holds them",
+    }),
+    "archive_files_to_relocate": Doc("Absolute archive paths an older newsetl stored, which the "
+                                     "next run makes relative to its archive root (migration "
+                                     "008); empty after that run.", {
+        "absolute_path": "the path as stored",
     }),
     "schema_migrations": Doc("One row per schema migration applied to this file.", {
         "version": "the migration's number (warehouse/migrations/NNN_name.sql)",
@@ -228,9 +261,10 @@ MACROS: dict[str, str] = {
 }
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
+def apply_comments(warehouse: Warehouse) -> int:
     """Store every comment of SCHEMA and MACROS that differs from the file's; return how many
     were written (none on a file already up to date)."""
+    con = warehouse.con
     views = {r[0] for r in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
         " AND database_name = current_database()").fetchall()}
@@ -264,10 +298,10 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
     return written
 
 
-def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
+def undocumented(warehouse: Warehouse) -> list[str]:
     """Tables, views and columns of the file that have no comment (``table`` or
     ``table.column``)."""
-    rows = con.execute(
+    rows = warehouse.con.execute(
         "SELECT table_name, NULL FROM duckdb_tables() WHERE comment IS NULL"
         " AND schema_name = 'main' AND database_name = current_database() UNION ALL "
         "SELECT view_name, NULL FROM duckdb_views() WHERE comment IS NULL AND NOT internal"

@@ -3,6 +3,7 @@ disk and a damaged file."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import json
@@ -18,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from newsetl.errors import NewsetlError
+from newsetl.values import RunStatus
 from newsetl.warehouse import migrations
 from newsetl.warehouse.comments import apply_comments
 
@@ -39,6 +41,17 @@ _HEADERS = 3 * 4096
 
 class WarehouseError(NewsetlError):
     """The warehouse file cannot be opened or used."""
+
+    fatal = True
+
+
+class NestedTransaction(WarehouseError):
+    """A transaction was opened while another one is open on the same connection."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"a transaction is already open on warehouse {path}; transactions do not nest: "
+            "open one around the whole unit of work (a bug in newsetl, please report it)")
 
 
 class WarehouseLocked(WarehouseError):
@@ -96,7 +109,10 @@ def fatal_error(error: BaseException | None, path: Path | str | None = None
             where = f" writing {error.filename}" if error.filename else ""
             return DiskFull(f"{error.strerror or 'no space left'}{where}")
         text = _first_line(error)
-        if _DISK_FULL.search(text):
+        # words only from the storage's own errors: a server's "507 disk is full" is its own
+        storage = isinstance(error, duckdb.Error | WarehouseError) or type(
+            error).__module__.startswith("sqlite3")
+        if storage and _DISK_FULL.search(text):
             return DiskFull(text)
         if isinstance(error, duckdb.Error) and _DAMAGED.search(text):
             if "could not read enough bytes" in text.lower():
@@ -131,8 +147,10 @@ class Warehouse:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
         self.con = con
+        """the DuckDB connection: for warehouse/ alone, everyone else calls its functions"""
         self.path = path
         self.read_only = read_only
+        self._in_transaction = False
 
     @classmethod
     def open(
@@ -174,8 +192,8 @@ class Warehouse:
             con.execute("SET TimeZone = 'UTC'")
             warehouse = cls(con, path, read_only)
             if not read_only:
-                migrations.migrate(con)
-                apply_comments(con)
+                migrations.migrate(warehouse)
+                apply_comments(warehouse)
                 warehouse._close_stale_runs()
         except BaseException as error:
             con.close()
@@ -194,6 +212,40 @@ class Warehouse:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one transaction: committed when it ends, rolled back when it
+        raises (anything, Ctrl-C included), so readers see all of it or none of it.
+
+        Transactions do not nest: opening one inside another raises ``NestedTransaction``
+        (DuckDB has no savepoints, and an inner commit would break the outer promise).
+        """
+        if self._in_transaction:
+            raise NestedTransaction(self.path)
+        self._in_transaction = True
+        try:
+            self.con.begin()
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # the error that got us here counts
+                    self.con.rollback()
+                raise
+            try:
+                self.con.commit()
+            except duckdb.Error as error:
+                # a failed commit leaves nothing written; say which file, and why
+                raise fatal_error(error, self.path) or WarehouseError(
+                    f"warehouse {self.path}: the commit failed: {_first_line(error)}"
+                ) from error
+        finally:
+            self._in_transaction = False
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a ``transaction()`` block is open."""
+        return self._in_transaction
 
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None
               ) -> tuple[list[str], list[tuple]]:
@@ -246,8 +298,8 @@ class Warehouse:
         """Runs still 'running' when a writer opens the file were cut off: mark them so."""
         # holding the write lock proves no other process is running them
         self.con.execute(
-            "UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND pid <> ?",
-            [os.getpid()],
+            "UPDATE runs SET status = ? WHERE status = ? AND pid <> ?",
+            [RunStatus.INTERRUPTED, RunStatus.RUNNING, os.getpid()],
         )
 
 
@@ -290,7 +342,7 @@ def _proc_stat(pid: int) -> tuple[str, float | None] | None:
         return fields[0] if fields else "?", None
 
 
-def _config(read_only: bool) -> dict[str, str]:
+def _config(read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
     # the compatibility version applies when a file is created; an existing file keeps its own
     return {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
 

@@ -112,7 +112,8 @@ def _export(warehouse: Warehouse, table: ExportTable, out: Path, fmt: str,
     else:
         query = f"COPY ({select}) TO '{_path(staging)}' (FORMAT csv, HEADER)"
     try:
-        rows = warehouse.con.execute(query, params).fetchone()[0]
+        written = warehouse.con.execute(query, params).fetchone()
+        rows = written[0] if written else 0
     except Exception as error:
         _remove(staging)
         raise WarehouseError(f"export of {table.name} failed: {str(error).splitlines()[0]}"

@@ -7,13 +7,17 @@ registered Arrow table and one set-based statement per table.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from newsetl.extract.records import Article
+from newsetl.values import HEALTHY_FEED, Change, DateSource, FeedStatus, SavedBy, SourceKind
+from newsetl.warehouse.checks import sql_values
 from newsetl.warehouse.db import Warehouse
 
 _ARTICLE_SCHEMA = pa.schema([
@@ -70,16 +74,15 @@ class FeedRow:
     title: str | None
     site_url: str | None
     format: str | None
-    status: str
-    """a status of the fixed taxonomy: ok, not_modified, http_4xx, timeout, parse_error, ..."""
+    status: FeedStatus
     error: str | None
     entries: int | None
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
-    saved_by: str | None = None
-    """what made the fetch unnecessary, for not_modified: 'etag', 'last_modified', 'body_hash'"""
+    saved_by: SavedBy | None = None
+    """what made the fetch unnecessary, for not_modified"""
     next_poll_at: dt.datetime | None = None
 
 
@@ -106,8 +109,9 @@ class FeedLink:
     entry_hash: str
 
 
-def classify(warehouse: Warehouse, articles: Sequence[Article]) -> dict[str, str]:
-    """For each article id: 'new', 'updated' (text changed) or 'unchanged'."""
+def classify(warehouse: Warehouse, articles: Sequence[Article]) -> dict[str, Change]:
+    """For each article id: new, updated (its text changed) or unchanged; the batch's ids and
+    hashes are staged and joined with the stored ones in SQL."""
     if not articles:
         return {}
     staged = pa.table({
@@ -116,11 +120,12 @@ def classify(warehouse: Warehouse, articles: Sequence[Article]) -> dict[str, str
     })
     with warehouse.staged("staged_hashes", staged):
         rows = warehouse.con.execute(
-            "SELECT s.article_id, CASE WHEN a.article_id IS NULL THEN 'new'"
-            " WHEN a.content_hash <> s.content_hash THEN 'updated' ELSE 'unchanged' END"
+            f"SELECT s.article_id, CASE WHEN a.article_id IS NULL THEN '{Change.NEW}'"
+            f" WHEN a.content_hash <> s.content_hash THEN '{Change.UPDATED}'"
+            f" ELSE '{Change.UNCHANGED}' END"
             " FROM staged_hashes s LEFT JOIN articles a USING (article_id)"
         ).fetchall()
-    return dict(rows)
+    return {article_id: Change(change) for article_id, change in rows}
 
 
 def load_articles(
@@ -128,18 +133,20 @@ def load_articles(
     articles: Sequence[Article],
     run_id: str,
     corpus_files: Mapping[str, str] | None = None,
+    changes: Mapping[str, Change] | None = None,
 ) -> LoadCounts:
     """Insert new articles and rewrite changed ones, in one statement; return the counts.
 
-    Unchanged articles are not touched: their run_id stays that of the run that wrote them.
-    Callers pass each article id once (see ``unique_articles``).
+    ``changes`` is the batch's ``classify``, made once before its extractors ran (classified
+    here if not given). Unchanged articles are not touched: their run_id stays that of the
+    run that wrote them. Callers pass each article id once (see ``unique_articles``).
     """
-    kinds = classify(warehouse, articles)
-    changed = [a for a in articles if kinds[a.article_id] != "unchanged"]
+    kinds = classify(warehouse, articles) if changes is None else changes
+    changed = [a for a in articles if kinds[a.article_id] != Change.UNCHANGED]
     counts = LoadCounts(
-        new=sum(1 for k in kinds.values() if k == "new"),
-        updated=sum(1 for k in kinds.values() if k == "updated"),
-        unchanged=sum(1 for k in kinds.values() if k == "unchanged"),
+        new=sum(1 for a in articles if kinds[a.article_id] == Change.NEW),
+        updated=sum(1 for a in articles if kinds[a.article_id] == Change.UPDATED),
+        unchanged=sum(1 for a in articles if kinds[a.article_id] == Change.UNCHANGED),
     )
     if not changed:
         return counts
@@ -233,7 +240,7 @@ _FEED_SCHEMA = pa.schema([
     ("last_modified", pa.string()), ("body_hash", pa.string()), ("saved_by", pa.string()),
     ("next_poll_at", pa.timestamp("us", tz="UTC")),
 ])
-_HEALTHY = "('ok', 'not_modified')"
+_HEALTHY = sql_values(HEALTHY_FEED)
 
 
 def load_feeds(warehouse: Warehouse, feeds: Sequence[FeedRow], run_id: str) -> None:
@@ -258,9 +265,9 @@ def load_feeds(warehouse: Warehouse, feeds: Sequence[FeedRow], run_id: str) -> N
             " last_error = excluded.last_error,"
             " last_entries = coalesce(excluded.last_entries, feeds.last_entries),"
             # validators survive a failed fetch: the next one can still be conditional
-            " etag = CASE WHEN excluded.last_status IN ('ok', 'not_modified')"
+            f" etag = CASE WHEN excluded.last_status IN {_HEALTHY}"
             " THEN excluded.etag ELSE feeds.etag END,"
-            " last_modified = CASE WHEN excluded.last_status IN ('ok', 'not_modified')"
+            f" last_modified = CASE WHEN excluded.last_status IN {_HEALTHY}"
             " THEN excluded.last_modified ELSE feeds.last_modified END,"
             " body_hash = coalesce(excluded.body_hash, feeds.body_hash),"
             " last_saved_by = excluded.last_saved_by,"
@@ -276,12 +283,16 @@ def load_feeds(warehouse: Warehouse, feeds: Sequence[FeedRow], run_id: str) -> N
         )
 
 
-def feed_states(warehouse: Warehouse) -> dict[str, FeedState]:
-    """Feed URL -> what the last polls left: validators, failures, the next poll time."""
-    rows = warehouse.con.execute(
-        "SELECT url, etag, last_modified, body_hash, coalesce(consecutive_failures, 0),"
-        " next_poll_at FROM feeds"
-    ).fetchall()
+def feed_states(warehouse: Warehouse, urls: Sequence[str]) -> dict[str, FeedState]:
+    """Feed URL -> what the last polls left (validators, failures, the next poll time), for
+    the feeds of ``urls`` that were polled before."""
+    if not urls:
+        return {}
+    with warehouse.staged("staged_feed_urls", pa.table({"url": list(urls)})):
+        rows = warehouse.con.execute(
+            "SELECT url, etag, last_modified, body_hash, coalesce(consecutive_failures, 0),"
+            " next_poll_at FROM feeds SEMI JOIN staged_feed_urls USING (url)"
+        ).fetchall()
     return {r[0]: FeedState(r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
 
@@ -295,14 +306,30 @@ def feed_health(warehouse: Warehouse) -> tuple[list[str], list[tuple]]:
     )
 
 
-def known_entries(warehouse: Warehouse) -> dict[str, list[tuple[str, str, str]]]:
-    """Entry links already stored: link -> [(feed_id, entry_hash, article_id), ...]."""
-    known: dict[str, list[tuple[str, str, str]]] = {}
-    rows = warehouse.con.execute(
-        "SELECT entry_link, feed_id, entry_hash, article_id FROM article_feeds"
-    ).fetchall()
+@dataclass(frozen=True)
+class StoredEntry:
+    """A feed entry stored before: the feed that carried it, what it said, the article."""
+
+    feed_id: str
+    entry_hash: str | None
+    article_id: str
+
+
+def known_entries(warehouse: Warehouse, links: Iterable[str]) -> dict[str, list[StoredEntry]]:
+    """The entry links of ``links`` stored before: link -> the stored entries under it. This
+    run's links are staged and joined in SQL; nothing else of the table is read."""
+    wanted = list(dict.fromkeys(links))
+    if not wanted:
+        return {}
+    known: dict[str, list[StoredEntry]] = {}
+    with warehouse.staged("staged_entry_links", pa.table({"entry_link": wanted})):
+        rows = warehouse.con.execute(
+            "SELECT entry_link, feed_id, entry_hash, article_id FROM article_feeds"
+            " SEMI JOIN staged_entry_links USING (entry_link)"
+            " ORDER BY entry_link, first_seen_at, feed_id"
+        ).fetchall()
     for link, feed, digest, article in rows:
-        known.setdefault(link, []).append((feed, digest, article))
+        known.setdefault(link, []).append(StoredEntry(feed, digest, article))
     return known
 
 
@@ -323,13 +350,54 @@ def loaded_offsets(warehouse: Warehouse, warc_file: str) -> set[int]:
     return {row[0] for row in rows}
 
 
-def known_urls(warehouse: Warehouse) -> set[str]:
-    """Every URL an article was fetched from or linked under (to skip in backfills)."""
-    rows = warehouse.con.execute(
-        "SELECT url FROM articles UNION SELECT canonical_url FROM articles"
-        " WHERE canonical_url IS NOT NULL UNION SELECT entry_link FROM article_feeds"
-    ).fetchall()
+def stored_links(warehouse: Warehouse, links: Iterable[str]) -> set[str]:
+    """The links of ``links`` that an article was fetched from, is canonical under or was
+    linked under (a backfill passes over them). The links are staged and joined in SQL."""
+    wanted = list(dict.fromkeys(links))
+    if not wanted:
+        return set()
+    with warehouse.staged("staged_links_wanted", pa.table({"link": wanted})):
+        rows = warehouse.con.execute(
+            "SELECT link FROM staged_links_wanted WHERE link IN (SELECT url FROM articles)"
+            " OR link IN (SELECT canonical_url FROM articles)"
+            " OR link IN (SELECT entry_link FROM article_feeds)"
+        ).fetchall()
     return {row[0] for row in rows}
+
+
+def set_article_extractor(warehouse: Warehouse, ids: Sequence[str], extractor: str) -> None:
+    """Note that ``extractor`` made the articles of ``ids``, changed or not."""
+    if not ids:
+        return
+    with warehouse.staged("staged_extracted", pa.table({"article_id": list(ids)})):
+        warehouse.con.execute(
+            "UPDATE articles SET extractor = $extractor FROM staged_extracted s"
+            " WHERE articles.article_id = s.article_id", {"extractor": extractor})
+
+
+def relocate_archive_files(warehouse: Warehouse, root: str | os.PathLike[str]) -> int:
+    """Make the absolute archive locations that migration 008 listed relative to the archive
+    ``root``; return how many files were relocated (none after the first run)."""
+    absolute = [r[0] for r in warehouse.con.execute(
+        "SELECT absolute_path FROM archive_files_to_relocate").fetchall()]
+    if not absolute:
+        return 0
+    base = Path(root).resolve()
+    moves = pa.table({"absolute_path": absolute,
+                      "relative_path": [archive_location(Path(p), base) for p in absolute]})
+    with warehouse.staged("staged_relocations", moves):
+        warehouse.con.execute(
+            "UPDATE articles SET warc_file = m.relative_path FROM staged_relocations m"
+            " WHERE articles.warc_file = m.absolute_path")
+        warehouse.con.execute("DELETE FROM archive_files_to_relocate WHERE absolute_path IN"
+                              " (SELECT absolute_path FROM staged_relocations)")
+    return len(absolute)
+
+
+def archive_location(path: Path, root: Path) -> str:
+    """How the warehouse names a WARC file: its path relative to the archive root (with
+    ``..`` for a file outside it), '/'-separated."""
+    return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
 
 
 def read_articles(warehouse: Warehouse, ids: Sequence[str]) -> list[Article]:
@@ -347,6 +415,8 @@ def read_articles(warehouse: Warehouse, ids: Sequence[str]) -> list[Article]:
         values = dict(zip(columns, row, strict=True))
         values["content"] = values.pop("text")
         values["authors"] = tuple(values["authors"] or ())
+        values["date_source"] = DateSource(values["date_source"])
+        values["source_kind"] = SourceKind(values["source_kind"])
         by_id[values["article_id"]] = Article(**values)
     return [by_id[i] for i in ids if i in by_id]
 
@@ -358,7 +428,7 @@ def stale_pages(
     and how many such articles have no archived page to re-extract from."""
     rows = warehouse.con.execute(
         "SELECT article_id, warc_file IS NOT NULL FROM articles"
-        " WHERE source_kind <> 'file' AND extractor <> $extractor"
+        f" WHERE source_kind <> '{SourceKind.FILE}' AND extractor <> $extractor"
         " AND ($since IS NULL OR published_date >= $since::DATE)"
         " AND ($until IS NULL OR published_date <= $until::DATE)"
         " ORDER BY published_date, article_id",

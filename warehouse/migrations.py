@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from newsetl.errors import NewsetlError
+from newsetl.warehouse import checks
+
+if TYPE_CHECKING:
+    from newsetl.warehouse.db import Warehouse
 
 _FILE = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
@@ -35,6 +40,8 @@ def all_migrations() -> list[Migration]:
 class MigrationMismatch(NewsetlError):
     """The database's schema history is not this newsetl's."""
 
+    fatal = True
+
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """The versions already applied to this database, with their names (none for a new file)."""
@@ -58,20 +65,18 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     return [m for m in all_migrations() if m.version not in done]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Apply every pending migration, each in its own transaction; return those applied."""
+def migrate(warehouse: Warehouse) -> list[Migration]:
+    """Apply every pending migration, each in its own transaction, then bring the value
+    checks up to newsetl.values; return the migrations applied."""
+    con = warehouse.con
     applied = []
     for migration in pending(con):
-        con.begin()
-        try:
+        with warehouse.transaction():
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now())",
                 [migration.version, migration.name],
             )
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
         applied.append(migration)
+    checks.apply_checks(warehouse)
     return applied

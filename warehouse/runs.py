@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import pyarrow as pa
 
+from newsetl.values import Flow, RunStatus, Stage
 from newsetl.warehouse.db import Warehouse, process_alive
 
 
@@ -21,9 +23,11 @@ from newsetl.warehouse.db import Warehouse, process_alive
 class RunError:
     """One input that failed in a run, recorded and skipped."""
 
-    stage: str
+    stage: Stage
     input: str
+    """the URL, file, record or article at fault"""
     error: str
+    """the error's kind (a fetch's ``kind``) or class name"""
     message: str
 
 
@@ -35,14 +39,14 @@ def newsetl_version() -> str:
         return "unknown"
 
 
-def start_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any]) -> str:
-    """Record a new run as 'running' (with this process's id and machine) and return its id."""
+def start_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]) -> str:
+    """Record a new run as running (with this process's id and machine) and return its id."""
     run_id = uuid.uuid4().hex
     warehouse.con.execute(
         "INSERT INTO runs (run_id, flow, started_at, status, parameters, newsetl_version, pid,"
-        " host) VALUES (?, ?, now(), 'running', ?, ?, ?, ?)",
-        [run_id, flow, json.dumps(parameters, default=str), newsetl_version(), os.getpid(),
-         socket.gethostname()],
+        " host) VALUES (?, ?, now(), ?, ?, ?, ?, ?)",
+        [run_id, Flow(flow), RunStatus.RUNNING, json.dumps(parameters, default=str),
+         newsetl_version(), os.getpid(), socket.gethostname()],
     )
     return run_id
 
@@ -50,7 +54,7 @@ def start_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any]) ->
 def finish_run(
     warehouse: Warehouse,
     run_id: str,
-    status: str,
+    status: RunStatus,
     counts: Mapping[str, Any],
     error_count: int,
     extractors: Mapping[str, str] | None = None,
@@ -61,41 +65,69 @@ def finish_run(
     warehouse.con.execute(
         "UPDATE runs SET ended_at = now(), status = ?, counts = ?, error_count = ?,"
         " extractors = ?, error = ? WHERE run_id = ?",
-        [status, json.dumps(counts, default=str), error_count,
+        [RunStatus(status), json.dumps(counts, default=str), error_count,
          json.dumps(extractors) if extractors else None, error, run_id],
     )
 
 
-def record_failed_run(warehouse: Warehouse, flow: str, parameters: Mapping[str, Any],
+def record_failed_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any],
                       error: str) -> str:
     """Record a run that failed before it could start its work (a broken config): it shows
     in ``runs`` as failed, with the error. Returns its id."""
     run_id = start_run(warehouse, flow, parameters)
-    finish_run(warehouse, run_id, "failed", {}, 0, error=error)
+    finish_run(warehouse, run_id, RunStatus.FAILED, {}, 0, error=error)
     return run_id
 
 
+@dataclass
+class Run:
+    """A run being recorded: its id, and what it is closed with (set as the run goes)."""
+
+    id: str
+    flow: Flow
+    counts: dict[str, Any] = field(default_factory=dict)
+    """the counts reached so far; the final ones once it completes"""
+    errors: int = 0
+    """how many input errors it recorded"""
+    extractors: Mapping[str, str] | None = None
+    """the extractor versions it ran"""
+
+
 @contextmanager
-def recorded_run(
-    warehouse: Warehouse, flow: str, parameters: Mapping[str, Any], counts: Mapping[str, Any]
-) -> Iterator[str]:
-    """Start a run and yield its id; if the block raises, close the run as 'interrupted'
-    (Ctrl-C, a signal) or 'failed' with the counts reached so far. The caller closes a run that
-    completes, with its final counts."""
-    run_id = start_run(warehouse, flow, parameters)
+def recorded_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]) -> Iterator[Run]:
+    """Record a run around the block: started as running, closed whatever happens.
+
+    The run is closed completed when the block ends, failed when it raises an error, and
+    interrupted when it is stopped from outside (Ctrl-C, SystemExit, a cancellation), each
+    time with the counts the block set on the ``Run`` so far. A kill -9 leaves it running:
+    the next writer to open the warehouse closes it as interrupted.
+    """
+    run = Run(start_run(warehouse, flow, parameters), Flow(flow))
     try:
-        yield run_id
-    except BaseException as error:
-        finish_run(warehouse, run_id, run_ending(error), counts,
-                   int(counts.get("failed", 0) or 0))
+        yield run
+    except Exception as error:
+        _close(warehouse, run, RunStatus.FAILED, str(error) or type(error).__name__)
         raise
+    except BaseException:
+        _close(warehouse, run, RunStatus.INTERRUPTED)
+        raise
+    _close(warehouse, run, RunStatus.COMPLETED)
 
 
-def run_ending(error: BaseException) -> str:
-    """How a run that raised ``error`` ended: 'failed' for an error, 'interrupted' when it
-    was stopped from outside (Ctrl-C, or a signal: Prefect raises its TerminationSignal,
-    a BaseException, when serve or a cancellation stops a flow run)."""
-    return "failed" if isinstance(error, Exception) else "interrupted"
+def _close(warehouse: Warehouse, run: Run, status: RunStatus, error: str | None = None) -> None:
+    """Note how the run ended; ``error``: what stopped a failed one."""
+    if status is not RunStatus.COMPLETED:
+        # the error on its way out is what the caller needs; a warehouse too broken to note
+        # the end leaves the run running, and the next open closes it as interrupted
+        with contextlib.suppress(Exception):
+            finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors,
+                       error)
+        return
+    finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors)
+
+
+_ERROR_SCHEMA = pa.schema([("stage", pa.string()), ("input", pa.string()),
+                           ("error", pa.string()), ("message", pa.string())])
 
 
 def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError]) -> int:
@@ -103,7 +135,7 @@ def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError])
     rows = [e.__dict__ for e in errors]
     if not rows:
         return 0
-    with warehouse.staged("staged_errors", pa.Table.from_pylist(rows)):
+    with warehouse.staged("staged_errors", pa.Table.from_pylist(rows, schema=_ERROR_SCHEMA)):
         warehouse.con.execute(
             "INSERT INTO run_errors SELECT ?, stage, input, error, message, now()"
             " FROM staged_errors",
@@ -114,10 +146,10 @@ def record_errors(warehouse: Warehouse, run_id: str, errors: Iterable[RunError])
 
 def recent_runs(warehouse: Warehouse, limit: int) -> tuple[list[str], list[tuple]]:
     """The newest runs first, with their duration, counts and error count; a run still
-    'running' whose process is gone shows as 'interrupted' (read-only readers see it too)."""
+    running whose process is gone shows as interrupted (read-only readers see it too)."""
     return warehouse.query(
         "SELECT run_id, flow, started_at, round(epoch(ended_at - started_at), 1) AS seconds,"
-        " CASE WHEN list_contains(?, run_id) THEN 'interrupted' ELSE status END"
+        f" CASE WHEN list_contains(?, run_id) THEN '{RunStatus.INTERRUPTED}' ELSE status END"
         " AS status, counts, error_count AS errors, error FROM runs"
         " ORDER BY started_at DESC LIMIT ?",
         [cut_off_runs(warehouse), max(limit, 0)],
@@ -125,10 +157,10 @@ def recent_runs(warehouse: Warehouse, limit: int) -> tuple[list[str], list[tuple
 
 
 def cut_off_runs(warehouse: Warehouse) -> list[str]:
-    """Ids of the runs marked 'running' whose process is dead: killed, crashed, or its
+    """Ids of the runs marked running whose process is dead: killed, crashed, or its
     machine restarted (a run of another machine is left as it says)."""
     # SELECT *: a file not yet migrated by a writer (opened read-only) has no host column
-    result = warehouse.con.execute("SELECT * FROM runs WHERE status = 'running'")
+    result = warehouse.con.execute("SELECT * FROM runs WHERE status = ?", [RunStatus.RUNNING])
     names = [d[0] for d in result.description]
     here = socket.gethostname()
     cut = []

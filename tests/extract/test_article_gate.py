@@ -78,7 +78,8 @@ def test_paragraphs_that_are_links_are_dropped_and_a_text_of_them_is_a_menu() ->
     lines = [f'<p><a href="/story/{n}">{h}</a></p>' for n, h in enumerate(HEADLINES["en"])]
     lines.insert(3, "<p>The latest from the harbour.</p>")
 
-    assert rejection(["The latest from the harbour."] * 2, link_words=60).startswith("a menu")
+    assert (rejection(["The latest from the harbour."] * 2, link_words=60) or "").startswith(
+        "a menu")
     with pytest.raises(NoArticleText, match="a menu"):
         extract_article(news_page([], title="News", body_html="".join(lines)),
                         "https://news.example/latest")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ STORY = [
 URL = "https://www.harbourtimes.example/news/2024/11/07/breakwater-late"
 
 
-def page_of(**options: object):
+def page_of(**options: Any):
     return extract_article(news_page(STORY, **options).encode("utf-8"), URL)
 
 

@@ -56,10 +56,11 @@ def test_version_and_json_shape():
         "cue", "cue_span", "hedge", "negated", "parent",
     ]  # fmt: skip
     assert d["spans"] == [list(s) for s in c.spans]
+    assert c.source_span is not None and c.cue_span is not None
     assert d["source_span"] == list(c.source_span)
     assert d["cue_span"] == list(c.cue_span)
     with pytest.raises(AttributeError):
-        c.content = "changed"  # frozen
+        c.content = "changed"  # pyright: ignore[reportAttributeAccessIssue] - frozen
 
 
 # the seed article, claim by claim
@@ -168,7 +169,7 @@ def test_people_familiar_with_the_matter():
     c = only("People familiar with the matter said the deal would be announced next week.")
     assert c.content == "the deal would be announced next week"
     assert c.source_type == "anonymous"
-    assert c.source_mention.startswith("People")
+    assert c.source_mention is not None and c.source_mention.startswith("People")
 
 
 def test_denial():
@@ -208,7 +209,7 @@ def test_nested_report():
     outer = find(claims, "that the mayor told aides")
     inner = find(claims, "he would step down")
     assert outer.parent is None and outer.source_type == "media"
-    assert claims[inner.parent] is outer
+    assert inner.parent is not None and claims[inner.parent] is outer
     assert inner.source_mention == "the mayor" and inner.source_type == "person"
     assert "aides" not in inner.content  # the addressee is not content
 
@@ -231,7 +232,7 @@ def test_cue_noun_nested_in_a_rejection():
     inner = find(claims, "that the tax would pay for itself")
     assert (outer.cue, outer.source_mention) == ("rejected", "Critics")
     assert (inner.cue, inner.source_mention) == ("claim", "her")
-    assert claims[inner.parent] is outer
+    assert inner.parent is not None and claims[inner.parent] is outer
 
 
 def test_not_attributions():

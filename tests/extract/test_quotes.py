@@ -104,7 +104,7 @@ def test_offsets_hold_on_raw_typographic_text():
     text = "Intro line.\n\n“It’s a good deal,” said Jane Doe. “We will sign it.”\n"
     (q,) = extract_quotes(text)
     assert quoted(text, q) == ["It’s a good deal,", "We will sign it."]
-    assert q.speaker == "Jane Doe"
+    assert q.speaker == "Jane Doe" and q.speaker_span is not None
     assert text[slice(*q.speaker_span)] == "Jane Doe"
 
 

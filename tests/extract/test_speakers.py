@@ -71,6 +71,7 @@ def test_find_source_same_sentence_inverted(nlp):
     text = '"We will win," said Donald Trump in September.'
     doc = nlp(text)
     src = find_source(doc, [at(text, "We will win,")], [(0, 14)], (0, len(text)), Resolver(doc))
+    assert src is not None
     assert (src.mention, src.name, src.cue) == ("Donald Trump", "Donald Trump", "said")
     assert src.span == at(text, "Donald Trump")
     assert src.cue_span == at(text, "said")
@@ -81,6 +82,7 @@ def test_find_source_reusable_for_unquoted_content(nlp):
     text = "Intro.\nThe economy will grow, according to the Federal Reserve.\nMore."
     doc = nlp(text)
     src = find_source(doc, [at(text, "The economy will grow")], [], None, Resolver(doc))
+    assert src is not None
     assert (src.mention, src.cue) == ("the Federal Reserve", "according to")
     assert src.span == at(text, "the Federal Reserve")
 
