@@ -67,7 +67,8 @@ def parse_texts(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
             pieces, parsed = parsed[:count[0]], parsed[count.popleft():]
             # no whitespace added between pieces: they are exact slices of the text
             yield pieces[0] if len(pieces) == 1 else Doc.from_docs(
-                pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])
+                pieces, ensure_whitespace=False,
+                exclude=["tensor", "user_data"])  # pyright: ignore[reportCallIssue]
 
 
 def _batches(texts: Iterable[str], batch_size: int) -> Iterator[tuple[deque[int], list[str]]]:

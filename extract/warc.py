@@ -321,12 +321,14 @@ class _Records(ArchiveIterator):
         self.start = self.fh.tell()
         self.cut_short = False
 
-    def _consume_blanklines(self) -> tuple[bytes | None, int]:
+    def _consume_blanklines(self) -> tuple[None, int] | tuple[bytes, int]:
         # warcio's own, without its warning on stderr: _check_complete names the fault
         empty_size = 0
         first_line = True
+        reader = self.reader
+        assert reader is not None  # set until the iterator closes
         while True:
-            line = self.reader.readline()
+            line = reader.readline()
             if not line:
                 return None, empty_size
             if not line.rstrip() or first_line:

@@ -71,10 +71,7 @@ def isolate(stage: Stage, source: str, error: Exception, policy: ErrorPolicy) ->
     """``error``, raised while handling the input ``source``, as its run error; raised again
     if it must be (``must_raise``)."""
     if must_raise(error, policy):
-        named = fatal_error(error)
-        if named is not None and named is not error:
-            raise named from error
-        raise error
+        raise error  # the CLI names it (a full disk, a damaged warehouse: fatal_error)
     return run_error(stage, source, error)
 
 

@@ -178,13 +178,13 @@ def _check(spec: Field, value: Any) -> None:
         raise ConfigError(f"setting {spec.name!r} must be {_kind_name(kind)}, not {value!r}")
     if kind is float and not math.isfinite(value):
         raise ConfigError(f"setting {spec.name!r} must be a finite number, not {value!r}")
-    if spec.metadata.get("path") and not value.strip():
+    if spec.metadata.get("path") and isinstance(value, str) and not value.strip():
         raise ConfigError(f"setting {spec.name!r} must name a file or folder, not {value!r}")
     low, high = spec.metadata.get("low"), spec.metadata.get("high")
-    if low is None or kind is bool:
+    if low is None or high is None or kind is bool:
         return
     above = spec.metadata.get("above")
-    if (value <= low if above else value < low) or (high is not None and value > high):
+    if (value <= low if above else value < low) or value > high:
         bounds = f"more than {_number(low)}" if above else f"at least {_number(low)}"
         raise ConfigError(f"setting {spec.name!r} must be {bounds} and at most "
                           f"{_number(high)}, not {value!r}")

@@ -178,16 +178,16 @@ def test_a_host_failing_in_a_row_is_closed_for_the_run() -> None:
         settings = replace(POLITE, obey_robots=True, retries=2, host_failures=3, host_delay=0.0,
                            read_timeout=1.0, total_timeout=0.4)
         began = time.monotonic()
-        kinds = []
+        failures: list[FetchError] = []
         with Fetcher(settings) as fetcher:
             for n in range(10):
                 with pytest.raises(FetchError) as caught:
                     fetcher.fetch(f"{url}page{n}", guard=fetcher.trusting([url]))
-                kinds.append(caught.value.kind)
+                failures.append(caught.value)
         took = time.monotonic() - began
 
-    assert kinds == ["timeout"] * 10
-    assert "failed 3 times in a row in this run" in str(caught.value)
+    assert [f.kind for f in failures] == ["timeout"] * 10
+    assert "failed 3 times in a row in this run" in str(failures[-1])
     # robots.txt, then the first page and one retry: three deadlines, not forty
     assert took < 3 * 0.4 + 3.0 + 1.0  # three deadlines plus the retry backoffs (1 s + 2 s)
 

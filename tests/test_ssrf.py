@@ -35,7 +35,7 @@ def server_on(address: str, port: int, body: bytes) -> Iterator[list[str]]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: object) -> None:
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its name
             pass
 
     server = http.server.ThreadingHTTPServer((address, port), Handler)

@@ -373,7 +373,9 @@ def test_a_wrong_content_length_costs_that_record_and_reading_resumes(length: by
     pages = list(iter_html_responses(io.BytesIO(data), "x.warc"))
     seventh = pages[7]
     record = data[seventh.offset:seventh.offset + seventh.length]
-    declared = re.search(rb"Content-Length: \d+", record).group()
+    found = re.search(rb"Content-Length: \d+", record)
+    assert found is not None
+    declared = found.group()
     broken = data[:seventh.offset] + record.replace(declared, length, 1) + \
         data[seventh.offset + seventh.length:]
 

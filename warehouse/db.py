@@ -127,13 +127,14 @@ def _check_blocks(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     itself would answer the queries that miss the lost blocks and fail only the others."""
     try:
         size = path.stat().st_size
-        block = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+        block = (con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+                 or (0,))[0]
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
             " AND NOT temporary").fetchall()]
-        highest = max((con.execute(
+        highest = max(((con.execute(
             "SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0",
-            [name]).fetchone()[0] or -1 for name in tables), default=-1)
+            [name]).fetchone() or (None,))[0] or -1 for name in tables), default=-1)
     except (OSError, duckdb.Error, TypeError):
         return  # nothing this check can tell: DuckDB reports what it finds
     blocks = (size - _HEADERS) // block if block else 0
@@ -355,5 +356,5 @@ def _decode_json(row: tuple, columns: list[int]) -> tuple:
     return tuple(values)
 
 
-def _first_line(error: Exception) -> str:
+def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
