@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     # one loopback host: the per-host delay (1 s by default) would measure our politeness,
     # not our speed
     settings = Settings(db=str(work / "news.duckdb"), corpus=str(work / "corpus"),
-                        archive=str(work / "archive"), host_delay=0.0, per_host=8)
+                        archive=str(work / "archive"), robots_cache=str(work / "robots"),
+                        host_delay=0.0, per_host=8)
     feeds = [FeedSpec(f"{base}/feed{f}.xml") for f in range(args.feeds)]
     try:
         started = time.perf_counter()

@@ -87,17 +87,14 @@ def parse_feed(content: bytes, url: str, headers: Mapping[str, str] | None = Non
 
 
 def _unique(entries: Iterable[FeedEntry | None]) -> tuple[FeedEntry, ...]:
-    """Entries with a link; of duplicate GUIDs or links inside one document, the first wins."""
-    kept: list[FeedEntry] = []
-    guids: set[str] = set()
-    links: set[str] = set()
+    """Entries with a link, one per link (the first wins). Entries are told apart by link,
+    not GUID: a feed that gives every item the same GUID (its site URL, a constant) still
+    has one article per link, and none may be dropped without a trace."""
+    kept: dict[str, FeedEntry] = {}
     for entry in entries:
-        if entry is None or entry.guid in guids or entry.link in links:
-            continue
-        guids.add(entry.guid)
-        links.add(entry.link)
-        kept.append(entry)
-    return tuple(kept)
+        if entry is not None:
+            kept.setdefault(entry.link, entry)
+    return tuple(kept.values())
 
 
 def _entry(raw: dict[str, Any], base: str) -> FeedEntry | None:

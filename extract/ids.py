@@ -6,6 +6,8 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from newsetl.errors import NewsetlError
+
 # query parameters that track the reader, not the document (news-please, courlan, Miniflux)
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|yclid|igshid|_ga|_gl"
@@ -15,18 +17,34 @@ _TRACKING = re.compile(
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
+class InvalidUrl(NewsetlError, ValueError):
+    """A URL that cannot be parsed: an unclosed IPv6 bracket, a port out of range, ..."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        self.url = url
+        self.kind = "invalid_url"
+        super().__init__(f"{url!r} is not a valid URL: {detail}")
+
+
 def canonical_url(url: str) -> str:
     """A URL in canonical form: scheme and host lower case, no default port, fragment or
     tracking parameters, remaining query parameters sorted.
 
     The rules are fixed here (not delegated to a library) because article ids hash the result:
     changing them would change every id.
+
+    Raises:
+        InvalidUrl: the URL cannot be parsed (never a bare ValueError).
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise InvalidUrl(url, str(error)) from None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
-    if parts.port is not None and str(parts.port) != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
+    if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
     if parts.username:
         host = f"{parts.username}@{host}"
     path = parts.path or ("/" if scheme in _DEFAULT_PORTS else "")

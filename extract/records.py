@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newsetl.extract.article import EXTRACTOR_VERSION, PageArticle, extract_article
 from newsetl.extract.dated import DatedText, format_dated, split_name
@@ -100,6 +100,7 @@ def article_from_html(
     listing: Listing | None = None,
     archived: RecordLocation | None = None,
     extractor: str = EXTRACTOR_VERSION,
+    page: PageArticle | None = None,
 ) -> Article:
     """The article of one fetched page: extracted, dated and placed in the raw archive.
 
@@ -108,11 +109,12 @@ def article_from_html(
     ``listing`` what the feed or sitemap said of the page; ``archived`` where the page lies in
     the raw archive (file relative to the archive root). The date is the listing's
     publication date, else the page's, else the listing's update time, else the fetch day.
+    ``page``: the page as already extracted (the flows extract in a worker they can stop).
 
     Raises:
         NoArticleText: the page holds no article text.
     """
-    page = extract_article(html, url, charset=charset)
+    page = page or extract_article(html, url, charset=charset)
     published_at, date, source = _date(page, listing, fetched_at)
     content = format_dated(date, page.paragraphs)
     canonical = canonical_url(_trusted_canonical(page.canonical_url, page.url))
@@ -195,10 +197,20 @@ def article_from_dated(name: str, path: str, doc: DatedText, content: str) -> Ar
 
 
 def _trusted_canonical(canonical: str, fetched: str) -> str:
-    """The page's canonical URL unless it is a site's front page claimed by an article page,
-    a common template bug that would merge every article of the site into one id."""
+    """The page's canonical URL (made absolute against the fetched one), unless it is no
+    valid http(s) URL (a port out of range, an unclosed bracket: the page's markup is wrong,
+    not the article) or a site's front page claimed by an article page, a common template bug
+    that would merge every article of the site into one id."""
     if not canonical:
         return fetched
-    if urlsplit(canonical).path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+    try:
+        absolute = urljoin(fetched, canonical)
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError:
         return fetched
-    return canonical
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return fetched
+    if parts.path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+        return fetched
+    return absolute

@@ -64,6 +64,9 @@ class Sitemap:
     """the <lastmod> of each of ``sitemaps``, same order: lets a backfill skip old ones"""
     skipped: int = 0
     """<url>/<sitemap> elements or text lines without a usable http(s) location"""
+    rejected: tuple[tuple[str, str], ...] = ()
+    """(location, why) of each location given but left out (malformed, not http(s)): a bad
+    <loc> costs that entry only, and says so"""
 
 
 def parse_sitemap(content: bytes, url: str, max_bytes: int = MAX_BYTES) -> Sitemap:
@@ -105,7 +108,8 @@ def _parse_text(content: bytes, url: str) -> Sitemap:
     if not urls:
         raise SitemapError(url, "neither XML nor a list of http(s) URLs")
     entries = tuple(SitemapEntry(loc, None, None, None, None) for loc in urls)
-    return Sitemap(url, "urlset", entries, (), (), skipped=len(problems))
+    return Sitemap(url, "urlset", entries, (), (), skipped=len(problems),
+                   rejected=tuple((p.text, f"line {p.line}: {p.reason}") for p in problems))
 
 
 def _parse_xml(content: bytes, url: str) -> Sitemap:
@@ -113,28 +117,31 @@ def _parse_xml(content: bytes, url: str) -> Sitemap:
     kind = _local(root)
     if kind in ("urlset", "sitemapindex"):
         _refuse_dtd(root, url)
+    rejected: list[tuple[str, str]] = []
     if kind == "urlset":
         entries: list[SitemapEntry] = []
         skipped = 0
         for element in _children(root, "url"):
-            entry = _entry(element, url)
+            entry = _entry(element, url, rejected)
             if entry is None:
                 skipped += 1
             else:
                 entries.append(entry)
-        return Sitemap(url, "urlset", tuple(entries), (), (), skipped=skipped)
+        return Sitemap(url, "urlset", tuple(entries), (), (), skipped=skipped,
+                       rejected=tuple(rejected))
     if kind == "sitemapindex":
         locs: list[str] = []
         lastmods: list[dt.datetime | None] = []
         skipped = 0
         for element in _children(root, "sitemap"):
-            loc = _loc(element, url)
+            loc = _loc(element, url, rejected)
             if loc is None:
                 skipped += 1
                 continue
             locs.append(loc)
             lastmods.append(_datetime(_text(element, "lastmod")))
-        return Sitemap(url, "index", (), tuple(locs), tuple(lastmods), skipped=skipped)
+        return Sitemap(url, "index", (), tuple(locs), tuple(lastmods), skipped=skipped,
+                       rejected=tuple(rejected))
     hint = "; it is a feed: add it with --feed" if kind in ("rss", "feed", "RDF") else ""
     raise SitemapError(url, f"the root element is <{kind}>, not <urlset> or "
                             f"<sitemapindex>{hint}")
@@ -168,8 +175,9 @@ def _refuse_dtd(root: etree._Element, url: str) -> None:
                                 "refused (an entity-expansion or file-disclosure attempt?)")
 
 
-def _entry(element: etree._Element, base: str) -> SitemapEntry | None:
-    loc = _loc(element, base)
+def _entry(element: etree._Element, base: str,
+           rejected: list[tuple[str, str]]) -> SitemapEntry | None:
+    loc = _loc(element, base, rejected)
     if loc is None:
         return None
     news = next(_children(element, "news"), None)
@@ -185,12 +193,21 @@ def _entry(element: etree._Element, base: str) -> SitemapEntry | None:
     )
 
 
-def _loc(element: etree._Element, base: str) -> str | None:
+def _loc(element: etree._Element, base: str, rejected: list[tuple[str, str]]) -> str | None:
+    """The element's absolute http(s) <loc>; a malformed one is added to ``rejected``."""
     loc = _text(element, "loc")
     if not loc:
         return None
-    absolute = urljoin(base, loc) if base else loc
-    return None if url_problem(absolute) else absolute
+    try:
+        absolute = urljoin(base, loc) if base else loc
+    except ValueError as error:  # e.g. "http://[::1/broken": an unclosed IPv6 bracket
+        rejected.append((loc, f"not a URL ({error})"))
+        return None
+    problem = url_problem(absolute)
+    if problem:
+        rejected.append((loc, problem))
+        return None
+    return absolute
 
 
 def _children(element: etree._Element, name: str):  # noqa: ANN202 - a generator of elements

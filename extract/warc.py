@@ -3,15 +3,17 @@
 Pure reading of a binary stream: no network, no files opened here. warcio parses the records,
 undoes chunked transfer coding and gzip/deflate content coding; this module picks the
 responses a caller wants, counts the rest, and turns any warcio or zlib failure into
-``WarcError`` after the good records before it have been yielded.
+``WarcError`` after the good records before it have been yielded: raised, or handed to the
+caller's ``on_damage`` while reading resumes at the next record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -38,6 +40,11 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b
 _DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError,
            ValueError, IndexError, UnicodeDecodeError, AttributeError, TypeError)
 
+_SCAN = 1 << 20
+_SCAN_OVERLAP = 16
+_CANDIDATE = re.compile(rb"WARC/1\.|\x1f\x8b\x08")
+_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n[A-Za-z][\w-]*:")
+
 Accept = Callable[[str, dict[str, str]], bool]
 """called with a response's media type and its lowercased headers; True keeps it"""
 
@@ -45,13 +52,16 @@ Accept = Callable[[str, dict[str, str]], bool]
 class WarcError(NewsetlError):
     """A WARC file is truncated or corrupt: no record can be read at or after an offset."""
 
-    def __init__(self, source: str, offset: int, detail: str) -> None:
+    def __init__(self, source: str, offset: int, detail: str, resumed: bool = False) -> None:
         self.source = source
         self.offset = offset
         self.detail = detail
+        self.resumed = resumed
+        after = ("that record was skipped and reading went on at the next one" if resumed
+                 else "the records before it were read, none after it")
         super().__init__(
-            f"WARC {source} is damaged at byte {offset}: {detail}; the records before it were "
-            "read, none after it (check the file with `warcio check`, or download it again)"
+            f"WARC {source} is damaged at byte {offset}: {detail}; {after} (check the file "
+            "with `warcio check`, or download it again)"
         )
 
 
@@ -91,16 +101,21 @@ class WarcStats:
 
 
 def iter_html_responses(stream: BinaryIO, source: str, stats: WarcStats | None = None,
-                        max_bytes: int = MAX_BYTES) -> Iterator[WarcPage]:
+                        max_bytes: int = MAX_BYTES,
+                        on_damage: Callable[[WarcError], None] | None = None,
+                        ) -> Iterator[WarcPage]:
     """Yield the status-200 HTML responses of a WARC or WARC.gz stream, in file order.
 
     HTML means a Content-Type of text/html or application/xhtml+xml, or none and a payload
-    that sniffs as HTML. Other records are counted in ``stats``.
+    that sniffs as HTML. Other records are counted in ``stats``; damage is handled as
+    ``iter_responses`` says.
 
     Raises:
-        WarcError: the archive is truncated or corrupt (after the good records before it).
+        WarcError: without ``on_damage``, the archive is truncated or corrupt (after the good
+            records before it).
     """
-    return iter_responses(stream, source, accept_html, stats=stats, max_bytes=max_bytes)
+    return iter_responses(stream, source, accept_html, stats=stats, max_bytes=max_bytes,
+                          on_damage=on_damage)
 
 
 def accept_html(media_type: str, headers: dict[str, str]) -> bool:
@@ -110,17 +125,43 @@ def accept_html(media_type: str, headers: dict[str, str]) -> bool:
 
 def iter_responses(stream: BinaryIO, source: str, accept: Accept,
                    stats: WarcStats | None = None,
-                   max_bytes: int = MAX_BYTES) -> Iterator[WarcPage]:
+                   max_bytes: int = MAX_BYTES,
+                   on_damage: Callable[[WarcError], None] | None = None,
+                   ) -> Iterator[WarcPage]:
     """Yield the status-200 responses of a WARC stream that ``accept`` keeps.
 
     ``accept(media_type, headers)`` gets the Content-Type without parameters, lower-cased;
     a response without one gets the type sniffed from its payload ('text/html', 'text/xml'
     or '').
 
+    With ``on_damage``, each damaged stretch (a record with a wrong Content-Length, cut off,
+    stray bytes) is handed to it as a WarcError, counted as skipped ("damaged"), and reading
+    resumes at the next record: the next line starting ``WARC/1.``, or in a .warc.gz the next
+    gzip member holding one. A seekable stream is needed to resume.
+
     Raises:
-        WarcError: the archive is truncated or corrupt (after the good records before it).
+        WarcError: without ``on_damage``, the archive is truncated or corrupt (after the good
+            records before it).
     """
     stats = stats if stats is not None else WarcStats()
+    while True:
+        damage = yield from _read_records(stream, source, accept, stats, max_bytes)
+        if damage is None:
+            return
+        if on_damage is None:
+            raise damage
+        resume = _next_record_start(stream, damage.offset + 1)
+        stats.skipped["damaged"] += 1
+        on_damage(WarcError(source, damage.offset, damage.detail, resumed=resume is not None))
+        if resume is None:
+            return
+        stream.seek(resume)
+
+
+def _read_records(stream: BinaryIO, source: str, accept: Accept, stats: WarcStats,
+                  max_bytes: int) -> Generator[WarcPage, None, WarcError | None]:
+    """Yield records from the stream's position on; return the damage that stopped the read,
+    or None at a clean end."""
     records = _Records(stream)
     while True:
         # warcio's offset is garbage (negative) in a file gzipped as one stream
@@ -129,22 +170,62 @@ def iter_responses(stream: BinaryIO, source: str, accept: Accept,
             record = next(records)
         except StopIteration:
             if records.cut_short:
-                raise WarcError(source, records.offset, "the file ends inside a record "
-                                "(truncated)") from None
-            return
+                return WarcError(source, records.offset, "the file ends inside a record "
+                                 "(truncated)")
+            return None
         except _DAMAGE as error:
-            raise WarcError(source, offset, _describe(error)) from None
+            return WarcError(source, offset, _describe(error))
         try:
             errors = records.err_count
             page, reason = _read(record, records, accept, max_bytes)
             _check_complete(record, records, errors)
         except _DAMAGE as error:
-            raise WarcError(source, offset, _describe(error)) from None
+            return WarcError(source, offset, _describe(error))
         if page is None:
             stats.skipped[reason] += 1
             continue
         stats.yielded += 1
         yield page
+
+
+def _next_record_start(stream: BinaryIO, start: int) -> int | None:
+    """The offset of the first record start at or after ``start``: a line ``WARC/1.0`` or
+    ``WARC/1.1`` followed by a header line, or a gzip member whose data starts so; None if
+    there is none (or the stream cannot seek)."""
+    try:
+        stream.seek(start)
+    except (OSError, AttributeError, ValueError):
+        return None
+    position = start
+    carry = b""
+    while True:
+        block = stream.read(_SCAN)
+        data = carry + block
+        base = position - len(carry)
+        last = len(data) if not block else len(data) - _SCAN_OVERLAP
+        for match in _CANDIDATE.finditer(data, 0, max(last, 0)):
+            at = base + match.start()
+            if _starts_record(stream, at, data[match.start() - 1:match.start()] if
+                              match.start() else None):
+                return at
+        if not block:
+            return None
+        position += len(block)
+        carry = data[-_SCAN_OVERLAP:]
+        stream.seek(position)
+
+
+def _starts_record(stream: BinaryIO, at: int, before: bytes | None) -> bool:
+    stream.seek(at)
+    head = stream.read(_SNIFF)
+    if head.startswith(b"\x1f\x8b\x08"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    elif before is not None and before != b"\n" and at > 0:
+        return False  # "WARC/1." inside a line: a payload mentioning it
+    return _RECORD_START.match(head) is not None
 
 
 def read_record(stream: BinaryIO, offset: int, source: str | None = None,
@@ -239,6 +320,24 @@ class _Records(ArchiveIterator):
         self.loader.HTTP_SCHEMES = ("http:", "https:", "file:")  # pyright: ignore[reportAttributeAccessIssue]
         self.start = self.fh.tell()
         self.cut_short = False
+
+    def _consume_blanklines(self) -> tuple[None, int] | tuple[bytes, int]:
+        # warcio's own, without its warning on stderr: _check_complete names the fault
+        empty_size = 0
+        first_line = True
+        reader = self.reader
+        assert reader is not None  # set until the iterator closes
+        while True:
+            line = reader.readline()
+            if not line:
+                return None, empty_size
+            if not line.rstrip() or first_line:
+                empty_size += len(line)
+                if line.rstrip():
+                    self.err_count += 1  # not blank: the Content-Length was wrong
+                first_line = False
+                continue
+            return line, empty_size
 
     def close(self) -> None:
         # warcio takes a record cut off in its headers, or a truncated gzip member, for the

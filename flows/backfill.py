@@ -114,5 +114,5 @@ def _batches(warehouse: Warehouse, files: Sequence[Path], settings: Settings
     for path in (f for f in files if is_warc(f)):
         location = archive_location(path, root)
         yield from read_warc(path, location, loaded_offsets(warehouse, location),
-                             settings.chunk_size, policy)
+                             settings.chunk_size, policy, settings)
         progress.report("files", 1)

@@ -13,7 +13,6 @@ attributed and stored in one short transaction (``flows.store``).
 
 from __future__ import annotations
 
-import errno
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from typing import Generic, TypeVar
 
 from newsetl.errors import NewsetlError
 from newsetl.values import ErrorPolicy, Stage
+from newsetl.warehouse.db import fatal_error
 from newsetl.warehouse.runs import RunError
 
 T = TypeVar("T")
@@ -36,7 +36,8 @@ def is_fatal(error: BaseException) -> bool:
         return True
     if isinstance(error, NewsetlError):
         return error.fatal
-    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+    # a full disk or a damaged warehouse, however it surfaced (an OSError, DuckDB's words)
+    return fatal_error(error) is not None
 
 
 def run_error(stage: Stage, source: str, error: Exception) -> RunError:
@@ -70,7 +71,7 @@ def isolate(stage: Stage, source: str, error: Exception, policy: ErrorPolicy) ->
     """``error``, raised while handling the input ``source``, as its run error; raised again
     if it must be (``must_raise``)."""
     if must_raise(error, policy):
-        raise error
+        raise error  # the CLI names it (a full disk, a damaged warehouse: fatal_error)
     return run_error(stage, source, error)
 
 

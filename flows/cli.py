@@ -14,7 +14,13 @@ import click
 
 from newsetl.errors import NewsetlError
 from newsetl.flows import progress
-from newsetl.flows.settings import ConfigError, Settings, configure_prefect, from_environment
+from newsetl.flows.settings import (
+    PATH_SETTINGS,
+    ConfigError,
+    Settings,
+    configure_prefect,
+    from_environment,
+)
 from newsetl.values import Target
 
 DEFAULT_CONFIG = "feeds.toml"
@@ -112,10 +118,9 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
     settings = _settings(config.settings, db=db, corpus=corpus, interval=interval)
     _preflight(settings)
     # scheduled runs may start in another folder: hand them absolute paths
-    overrides = {"db": str(Path(settings.db).resolve()),
-                 "corpus": str(Path(settings.corpus).resolve()),
-                 "archive": str(Path(settings.archive).resolve()),
-                 "lock_timeout": max(settings.lock_timeout, 60.0)}
+    overrides: dict = {name: str(Path(getattr(settings, name)).resolve())
+                       for name in PATH_SETTINGS}
+    overrides["lock_timeout"] = max(settings.lock_timeout, 60.0)
     if interval is not None:
         overrides["interval"] = interval
     configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])
@@ -650,7 +655,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="newsetl", standalone_mode=False)
     except NewsetlError as error:
-        click.echo(f"Error: {error}", err=True)
+        from newsetl.warehouse.db import fatal_error
+
+        click.echo(f"Error: {fatal_error(error) or error}", err=True)
         return 1
     except click.exceptions.Abort:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
@@ -666,6 +673,12 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
         return 130
     except Exception as error:  # a bug: say so in one line unless asked for the traceback
+        from newsetl.warehouse.db import fatal_error
+
+        named = fatal_error(error)  # a full disk or a damaged warehouse, however it surfaced
+        if named is not None:
+            click.echo(f"Error: {named}", err=True)
+            return 1
         if verbose:
             raise
         click.echo(f"Error: unexpected {type(error).__name__}: {error} "

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsetl.extract.opml import OpmlFeed, feeds_toml
-from newsetl.flows.settings import ConfigError, Settings
+from newsetl.flows.settings import ConfigError, Settings, resolve_paths
 
 _FEED_KEYS = {"url", "name", "tags", "interval"}
 _SCHEMES = ("http", "https", "file")
@@ -26,6 +26,9 @@ class FeedSpec:
     tags: tuple[str, ...] = ()
     interval: int | None = None
     """seconds between polls under ``newsetl serve``; None: the ``interval`` setting"""
+    root: str | None = None
+    """for a local (file:) feed, the folder its links may be read below: the config's folder
+    when a config lists it; None: the feed file's own folder"""
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,9 @@ class Config:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and check a feeds.toml; relative feed paths become file:// URLs beside it."""
+    """Read and check a feeds.toml; relative feed paths become file:// URLs beside it, and
+    relative paths in [settings] (db, corpus, archive, robots_cache) are taken from its
+    folder too, whatever the working directory."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -58,6 +63,7 @@ def load_config(path: str | Path) -> Config:
     settings = data.get("settings", {})
     if not isinstance(settings, dict):
         raise ConfigError(f"{path}: 'settings' must be a table ([settings])")
+    settings = resolve_paths(settings, path.resolve().parent)
     Settings().merged(settings, str(path))  # checked now, so a bad value fails before a run
     return Config(feeds=feeds, settings=settings)
 
@@ -81,8 +87,9 @@ def _feed(raw: dict[str, Any], index: int, path: Path) -> FeedSpec:
     if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int)
                                  or interval < 1):
         raise ConfigError(f"{where}: 'interval' must be a whole number of seconds, at least 1")
-    return FeedSpec(url=resolve_feed_url(url.strip(), path.parent, where), name=name,
-                    tags=tuple(tags), interval=interval)
+    url = resolve_feed_url(url.strip(), path.parent, where)
+    root = str(path.resolve().parent) if url.startswith("file:") else None
+    return FeedSpec(url=url, name=name, tags=tuple(tags), interval=interval, root=root)
 
 
 def resolve_feed_url(url: str, base: Path, where: str = "--feed") -> str:

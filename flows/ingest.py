@@ -26,6 +26,7 @@ from newsetl.flows.archive import Archive
 from newsetl.flows.batch import Batch, isolate, run_error
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
+from newsetl.flows.extraction import TextCut, extract_page
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.feed_health import freshness, status_of
 from newsetl.flows.fetch import Fetched, Fetcher, FetchError, Validators
@@ -123,7 +124,7 @@ def _fetch_feed(spec: FeedSpec, fetcher: Fetcher, archive: Archive,
     try:
         # the user listed this feed: it is read whatever robots.txt says of crawlers
         fetched = fetcher.fetch(spec.url, accept=_FEED_ACCEPT, validators=validators,
-                                robots=False)
+                                robots=False, guard=fetcher.guard.for_feeds([spec]))
     except FetchError as error:
         return FeedOutcome(spec, None, run_error(Stage.FEED, spec.url, error), status_of(error),
                            error.status, wait=error.retry_after)
@@ -192,32 +193,48 @@ def fetch_articles(
     Links found in feeds go through the SSRF guard, trusting the hosts of the feeds that
     carried them."""
     batch: Batch[tuple[Wanted, Fetched]] = Batch(policy=policy)
-    for wanted in chunk:
+
+    def get(wanted: Wanted) -> Fetched | Exception:
+        try:
+            link_guard = (guard or fetcher.guard).for_feeds(wanted.feeds)
+            return fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT, guard=link_guard)
+        except Exception as error:  # noqa: BLE001 - recorded below, in the chunk's order
+            return error
+        finally:
+            progress.report("articles", 1)
+
+    # hosts side by side, each host's links in turn: a slow host holds back its own only
+    for wanted, fetched in zip(chunk, fetcher.by_host(chunk, lambda w: w.link, get), strict=True):
         with batch.attempt(Stage.ARTICLE, wanted.link):
-            link_guard = guard.with_hosts(f.url for f in wanted.feeds) if guard else None
-            fetched = fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT, guard=link_guard)
+            if isinstance(fetched, Exception):
+                raise fetched
             location = archive.keep(fetched)
             if location is not None:
                 fetched = dataclasses.replace(fetched, archived=location)
             batch.items.append((wanted, fetched))
-        progress.report("articles", 1)
     return batch
 
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
 def extract_articles(
-    pages: Sequence[tuple[Wanted, Fetched]], policy: ErrorPolicy = ErrorPolicy.RECORD,
+    pages: Sequence[tuple[Wanted, Fetched]], settings: Settings,
+    policy: ErrorPolicy = ErrorPolicy.RECORD,
 ) -> Batch[tuple[Wanted, Article]]:
     """The articles of a chunk of fetched pages: main text and metadata through trafilatura,
-    dated by the entry that carried them (else the page, else the fetch)."""
+    dated by the entry that carried them (else the page, else the fetch). Each page is
+    extracted within ``extract_timeout`` and its text cut at ``max_text_chars`` (a cut text
+    loads, and is noted)."""
     batch: Batch[tuple[Wanted, Article]] = Batch(policy=policy)
     for wanted, fetched in pages:
         with batch.attempt(Stage.EXTRACT, wanted.link):
+            page, cut = extract_page(fetched.content, fetched.final_url, settings,
+                                     charset=charset_of(fetched.headers))
             article = article_from_html(
-                fetched.content, fetched.final_url, fetched.fetched_at,
-                charset=charset_of(fetched.headers), listing=wanted.first_listing,
-                archived=fetched.archived)
+                fetched.content, fetched.final_url, fetched.fetched_at, page=page,
+                listing=wanted.first_listing, archived=fetched.archived)
             batch.items.append((wanted, article))
+            if cut is not None:
+                batch.errors.append(run_error(Stage.EXTRACT, wanted.link, cut))
     return batch
 
 
@@ -278,7 +295,7 @@ def _ingest(
             list(_chunks(plan.wanted, size)), fetcher=fetcher, archive=archive, guard=guard,
             policy=policy)]
     extracted = Batch.joined(f.result() for f in extract_articles.map(
-        [batch.items for batch in fetched], policy=policy))
+        [batch.items for batch in fetched], settings=unmapped(settings), policy=policy))
     articles = unique_articles(article for _, article in extracted.items)
     changes = classify(warehouse, articles)
     changed = needing_extraction(articles, changes)
@@ -303,7 +320,9 @@ def _ingest(
         articles_new=counts.new,
         articles_updated=counts.updated,
         articles_unchanged=unchanged,
-        articles_failed=sum(1 for e in errors if e.stage in (Stage.ARTICLE, Stage.EXTRACT)),
+        # a cut text is a note on an article that loaded, not a failure
+        articles_failed=sum(1 for e in errors if e.stage in (Stage.ARTICLE, Stage.EXTRACT)
+                            and e.error != TextCut.kind),
         files_failed=0,
         errors=len(errors),
         seconds=time.monotonic() - started,

@@ -9,8 +9,13 @@ PREFECT_API_URL): Prefect reads its settings at import.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -164,4 +169,28 @@ def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: i
         ))
         for schedule in schedules(config, default_interval)
     ]
-    serve(*deployments, print_starting_message=False)
+    with _ctrl_c_stops_runs():
+        serve(*deployments, print_starting_message=False)
+
+
+@contextmanager
+def _ctrl_c_stops_runs() -> Iterator[None]:
+    """Ctrl-C stops serve as SIGTERM does: Prefect's runner then cancels the flow runs in
+    progress (they end 'interrupted' in runs) and returns. Left to itself, a Ctrl-C during a
+    poll is held until the run ends, and the schedule goes on. A second Ctrl-C quits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = []
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(signum)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -12,9 +12,11 @@ from pathlib import Path
 from newsetl.extract.article import charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, parse_feed
 from newsetl.extract.records import Article, Listing, article_from_html
-from newsetl.extract.warc import WarcPage, WarcStats, accept_html, iter_responses
+from newsetl.extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
 from newsetl.extract.warc_write import RecordLocation
-from newsetl.flows.batch import Batch, isolate
+from newsetl.flows.batch import Batch, isolate, run_error
+from newsetl.flows.extraction import extract_page
+from newsetl.flows.settings import Settings
 from newsetl.values import ErrorPolicy, Stage
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -27,24 +29,35 @@ def is_warc(path: Path) -> bool:
 
 
 def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int,
-              policy: ErrorPolicy = ErrorPolicy.RECORD) -> Iterator[Batch[Article]]:
+              policy: ErrorPolicy = ErrorPolicy.RECORD, settings: Settings | None = None,
+              ) -> Iterator[Batch[Article]]:
     """Articles from the HTML responses of one WARC file, in batches.
 
     ``location`` is how the warehouse names the file (relative to the archive root). Records
     at ``skip_offsets`` were loaded before (by a backfill or the ingest that archived them)
     and are passed over, so an interrupted backfill resumes where it stopped. A damaged
-    file yields what came before the damage, then a batch holding the error.
+    record is recorded and skipped, and reading resumes at the next record; a file that
+    cannot be read at all is one error. Pages are extracted within the settings' bounds.
     """
+    settings = settings or Settings()
     entries: dict[str, FeedEntry] = {}
     stats = WarcStats()
     batch: Batch[Article] = Batch(policy=policy)
+    damaged: list[WarcError] = []
+
+    def drain() -> None:
+        # a damaged record costs itself only: recorded, and reading goes on after it
+        batch.errors.extend(run_error(Stage.WARC, str(path), error) for error in damaged)
+        damaged.clear()
 
     def accept(media_type: str, headers: dict[str, str]) -> bool:
         return accept_html(media_type, headers) or media_type in _FEED_TYPES
 
     try:
         with path.open("rb") as stream:
-            for record in iter_responses(stream, str(path), accept, stats):
+            for record in iter_responses(stream, str(path), accept, stats,
+                                         on_damage=damaged.append):
+                drain()
                 if not accept_html(_media_type(record), record.headers):
                     with batch.attempt(Stage.FEED, record.url):
                         _remember_entries(record, entries)
@@ -53,17 +66,21 @@ def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int
                     continue
                 with batch.attempt(Stage.EXTRACT, record.url):
                     entry = entries.get(record.url)
+                    page, cut = extract_page(record.content, record.url, settings,
+                                             charset=charset_of(record.headers))
                     batch.items.append(article_from_html(
-                        record.content, record.url, record.fetched_at,
-                        charset=charset_of(record.headers),
+                        record.content, record.url, record.fetched_at, page=page,
                         listing=Listing.of_entry(entry) if entry else None,
                         archived=RecordLocation(location, record.offset, record.length)))
+                    if cut is not None:
+                        batch.errors.append(run_error(Stage.EXTRACT, record.url, cut))
                 if len(batch.items) + len(batch.errors) >= batch_size:
                     yield batch
                     batch = Batch(policy=policy)
     except Exception as error:  # noqa: BLE001 - a damaged or unreadable file is its error
         # (what came before the damage was yielded already)
         batch.errors.append(isolate(Stage.WARC, str(path), error, policy))
+    drain()
     yield batch
 
 

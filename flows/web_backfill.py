@@ -63,20 +63,25 @@ def read_sitemaps(
     """Fetch sitemaps (following indexes), keep the entries dated within since..until."""
     wanted: dict[str, Wanted] = {}
     batch: Batch[Wanted] = Batch(policy=policy)
-    queue = [(url, 0) for url in roots]
+    queue = [(url, 0, url) for url in roots]
     seen: set[str] = set()
     while queue:
-        url, depth = queue.pop(0)
+        url, depth, root = queue.pop(0)
         if url in seen:
             continue
         seen.add(url)
         sitemap = None
         with batch.attempt(Stage.SITEMAP, url):
-            fetched = fetcher.fetch(url, accept=_SITEMAP_ACCEPT)
+            # the listed sitemap's origin is trusted, for its children too; nothing else
+            fetched = fetcher.fetch(url, accept=_SITEMAP_ACCEPT, guard=fetcher.trusting([root]))
             archive.keep(fetched)
             sitemap = parse_sitemap(fetched.content, fetched.final_url)
         if sitemap is None:
             continue
+        # a malformed <loc> costs its own entry only, recorded
+        batch.errors += [RunError(Stage.SITEMAP, loc, "BadUrl",
+                                  f"{url}: <loc> {loc!r} left out: {why}")
+                         for loc, why in sitemap.rejected]
         if sitemap.kind == "index":
             if depth >= MAX_SITEMAP_DEPTH:
                 batch.errors.append(RunError(Stage.SITEMAP, url, "TooDeep",
@@ -86,7 +91,7 @@ def read_sitemaps(
             for child, lastmod in zip(sitemap.sitemaps, lastmods, strict=True):
                 # a child last changed before --since holds nothing newer
                 if not (since and lastmod and lastmod.date() < since):
-                    queue.append((child, depth + 1))
+                    queue.append((child, depth + 1, root))
             continue
         for item in sitemap.entries:
             with batch.attempt(Stage.SITEMAP, item.loc):
@@ -159,7 +164,7 @@ def _chunk(
     policy = fetcher.settings.error_policy
     guard = Guard.allowing(fetcher.settings.allow_hosts)
     pages = fetch_articles(chunk, fetcher, archive, guard, policy)
-    extracted = extract_articles(pages.items, policy)
+    extracted = extract_articles(pages.items, fetcher.settings, policy)
     articles = [article for _, article in extracted.items]
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)

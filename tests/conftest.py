@@ -48,13 +48,22 @@ def shared_data(name: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _robots_store_per_test(tmp_path_factory: pytest.TempPathFactory,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """robots.txt answers are kept between runs, by host and port; the test server keeps its
+    port for the whole session, so each test keeps them in a folder of its own."""
+    monkeypatch.setenv("NEWSETL_ROBOTS_CACHE", str(tmp_path_factory.mktemp("robots")))
+
+
 def settings_for(folder: Path, **extra: object) -> Settings:
     """Settings whose warehouse, corpus and archive lie in ``folder``, with short timeouts,
     no politeness delays (every test server is 127.0.0.1) and the 'raise' error policy."""
     values: dict[str, object] = {"host_delay": 0.0, "obey_robots": False,
                                  "error_policy": ErrorPolicy.RAISE, **extra}
     return Settings(db=str(folder / "news.duckdb"), corpus=str(folder / "corpus"),
-                    archive=str(folder / "archive"), connect_timeout=2, read_timeout=5,
+                    archive=str(folder / "archive"), robots_cache=str(folder / "robots"),
+                    connect_timeout=2, read_timeout=5,
                     total_timeout=10, retries=0).merged(values, "test")
 
 

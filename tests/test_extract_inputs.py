@@ -59,8 +59,8 @@ def test_a_redirect_to_another_internal_host_is_refused(
     url = f"http://localhost:{httpserver.port}/go"
     assert main(["extract", url]) == 1
     assert capsys.readouterr().err == (
-        f"Error: {url}: refused: redirect to {inner} refused: 127.0.0.1 resolves to "
-        "127.0.0.1, an internal address\n")
+        f"Error: {url}: refused: redirect to {inner} refused: 127.0.0.1 is an internal "
+        "address (add it to the allow_hosts setting if newsetl should reach it)\n")
 
 
 def test_robots_txt_is_obeyed(httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:

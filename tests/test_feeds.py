@@ -204,19 +204,25 @@ def test_bytes_that_name_a_local_file_are_not_read_as_that_file() -> None:
         parse_feed(local, "https://remote.example/feed.xml")
 
 
-def test_duplicate_guids_or_links_in_one_feed_keep_the_first_entry() -> None:
+def test_entries_are_one_per_link_and_a_shared_guid_loses_none() -> None:
+    # issue 14: five entries sharing one GUID with different links kept one, dropping four
     content = rss("".join([
         item("https://news.example/1.html", guid="g1", title="first"),
         item("https://news.example/1-again.html", guid="g1", title="same guid"),
         item("https://news.example/2.html", guid="g2", title="second"),
         item("https://news.example/2.html", guid="g3", title="same link"),
+        *(item(f"https://news.example/{n}.html", guid="https://news.example/", title=f"t{n}")
+          for n in range(3, 8)),
     ]))
 
     feed = parse_feed(content, "https://news.example/feed.xml")
 
     assert [(e.link, e.guid, e.title) for e in feed.entries] == [
         ("https://news.example/1.html", "g1", "first"),
+        ("https://news.example/1-again.html", "g1", "same guid"),
         ("https://news.example/2.html", "g2", "second"),
+        *((f"https://news.example/{n}.html", "https://news.example/", f"t{n}")
+          for n in range(3, 8)),
     ]
 
 

@@ -38,7 +38,8 @@ def fetch(url: str, accept: str = "*/*", sleeps: list[float] | None = None, **se
     """Fetch ``url`` with FAST settings changed by ``settings``; retry waits go to ``sleeps``."""
     waits = [] if sleeps is None else sleeps
     with Fetcher(replace(FAST, **settings), sleep=waits.append) as fetcher:
-        return fetcher.fetch(url, accept=accept)
+        # the URL is the user's own, as a listed feed is: its origin (or folder) is trusted
+        return fetcher.fetch(url, accept=accept, guard=fetcher.trusting([url]))
 
 
 def failure(url: str, **settings) -> FetchError:
@@ -183,6 +184,31 @@ def test_a_body_that_is_not_what_its_content_encoding_says_is_a_decoding_error(
     assert len(httpserver.log) == 1
 
 
+@pytest.mark.parametrize("coding, encode", [
+    pytest.param("gzip", gzip.compress, id="gzip"),
+    pytest.param("deflate", zlib.compress, id="deflate"),
+    pytest.param("deflate", lambda data: zlib.compress(data, wbits=-15), id="raw_deflate"),
+])
+def test_a_compressed_body_cut_short_is_a_decoding_error_not_a_shorter_page(
+    httpserver: HTTPServer, coding: str, encode
+) -> None:
+    # issue 14: a gzip body cut short was stored as a truncated article with no error
+    whole = encode(TEXT * 20)
+    httpserver.expect_request("/page").respond_with_data(whole[:len(whole) * 2 // 3],
+                                                        headers={"Content-Encoding": coding})
+
+    error = failure(httpserver.url_for("/page"), max_bytes=100_000)
+
+    assert (error.kind, error.transient) == ("decoding", False)
+    assert "cut short" in str(error)
+
+
+def test_an_empty_body_with_a_content_encoding_is_empty(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/page").respond_with_data(b"", headers={"Content-Encoding": "gzip"})
+
+    assert fetch(httpserver.url_for("/page")).content == b""
+
+
 def test_a_body_of_exactly_max_bytes_is_read(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/page").respond_with_data(b"x" * 10_000)
 
@@ -231,7 +257,7 @@ def test_a_gzip_bomb_stops_at_the_cap_without_inflating_it() -> None:
     with raw_server(answer) as url, Fetcher(replace(FAST, max_bytes=100_000)) as fetcher:
         # measured after the client is built: its TLS setup is no part of this
         with peak_rss() as peak, pytest.raises(FetchError) as caught:
-            fetcher.fetch(url)
+            fetcher.fetch(url, guard=fetcher.trusting([url]))
 
     assert str(caught.value) == f"{url}: too_large: more than 100000 bytes"
     # inflating one 32 MiB read at once would take that much resident memory (in zlib)

@@ -155,7 +155,27 @@ def test_a_plain_text_sitemap_is_one_url_per_line() -> None:
                  SitemapEntry("https://news.example/b", None, None, None, None)),
         sitemaps=(),
         skipped=1,
+        rejected=(("not a url", "line 4: holds white space; one URL per line"),),
     )
+
+
+def test_a_malformed_loc_costs_its_own_entry_only_and_says_why() -> None:
+    # issue 14: one "http://[::1/broken" aborted the whole backfill
+    content = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>https://news.example/a</loc></url>"
+               b"<url><loc>http://[::1/broken</loc></url>"
+               b"<url><loc>https://news.example:99999/b</loc></url>"
+               b"<url><loc>https://news.example/c</loc></url></urlset>")
+    sitemap = parse_sitemap(content, URL)
+    assert [e.loc for e in sitemap.entries] == ["https://news.example/a", "https://news.example/c"]
+    assert sitemap.rejected == (
+        ("http://[::1/broken", "not a URL (Invalid IPv6 URL)"),
+        ("https://news.example:99999/b", "not a URL (Port out of range 0-65535)"),
+    )
+    index = parse_sitemap(content.replace(b"urlset", b"sitemapindex").replace(b"<url>", b"<sitemap>")
+                          .replace(b"</url>", b"</sitemap>"), URL)
+    assert index.sitemaps == ("https://news.example/a", "https://news.example/c")
+    assert len(index.rejected) == 2
 
 
 BILLION_LAUGHS = (

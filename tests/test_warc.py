@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import re
 import zlib
 from collections import Counter
 
@@ -340,3 +341,100 @@ def test_the_end_of_the_whole_records_is_where_a_cut_file_can_be_truncated(kind:
     assert (whole_records_end(io.BytesIO(data)), whole_records_end(io.BytesIO(cut))) == (
         len(data), last.offset)
     assert list(iter_html_responses(io.BytesIO(cut[:last.offset]), kind)) == pages[:-1]
+
+
+def twenty_pages(compress: bool) -> bytes:
+    """An archive of twenty HTML responses."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=compress)
+    for number in range(20):
+        payload = _page(f"page {number}")
+        writer.write_record(writer.create_warc_record(
+            f"https://news.example/{number}", "response", payload=io.BytesIO(payload),
+            length=len(payload),
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                          protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": "2024-11-07T09:30:15Z",
+                               "WARC-Record-ID": _record_id(number)}))
+    return out.getvalue()
+
+
+def read_resuming(data: bytes) -> tuple[list[str], list[WarcError]]:
+    damage: list[WarcError] = []
+    pages = list(iter_html_responses(io.BytesIO(data), "x.warc", on_damage=damage.append))
+    return [p.url for p in pages], damage
+
+
+@pytest.mark.parametrize("length", [b"Content-Length: 10", b"Content-Length: 9999"],
+                         ids=["too_short", "too_long"])
+def test_a_wrong_content_length_costs_that_record_and_reading_resumes(length: bytes) -> None:
+    # issue 14: a WARC record with a wrong Content-Length lost every record after it (11 of 20)
+    data = twenty_pages(compress=False)
+    pages = list(iter_html_responses(io.BytesIO(data), "x.warc"))
+    seventh = pages[7]
+    record = data[seventh.offset:seventh.offset + seventh.length]
+    found = re.search(rb"Content-Length: \d+", record)
+    assert found is not None
+    declared = found.group()
+    broken = data[:seventh.offset] + record.replace(declared, length, 1) + \
+        data[seventh.offset + seventh.length:]
+
+    urls, damage = read_resuming(broken)
+
+    assert urls == [f"https://news.example/{n}" for n in range(20) if n != 7]
+    assert [(d.offset, d.resumed) for d in damage] == [(seventh.offset, True)]
+    assert "that record was skipped and reading went on at the next one" in str(damage[0])
+    # without on_damage the first damage still stops the read, as the raise policy says
+    with pytest.raises(WarcError):
+        list(iter_html_responses(io.BytesIO(broken), "x.warc"))
+
+
+def test_a_damaged_gzip_member_costs_that_record_and_reading_resumes() -> None:
+    data = twenty_pages(compress=True)
+    pages = list(iter_html_responses(io.BytesIO(data), "x.warc.gz"))
+    fifth = pages[5]
+    middle = fifth.offset + fifth.length // 2
+    broken = data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 8]) + data[middle + 8:]
+
+    urls, damage = read_resuming(broken)
+
+    assert urls == [f"https://news.example/{n}" for n in range(20) if n != 5]
+    assert [d.offset for d in damage] == [fifth.offset]
+
+
+def test_a_payload_that_mentions_warc_headers_is_no_record_start() -> None:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for number, text in enumerate([b"see WARC/1.0\r\nWARC-Type: x inside a line", b"plain"]):
+        writer.write_record(writer.create_warc_record(
+            f"https://news.example/{number}", "response", payload=io.BytesIO(PAGE % (b"t", text)),
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                          protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": "2024-11-07T09:30:15Z"}))
+    data = out.getvalue()
+    # the first record's length grows tenfold, so it runs past its end: resuming must skip
+    # the "WARC/1.0" in the middle of a payload line and find the second record
+    broken = data.replace(b"Content-Length: ", b"Content-Length: 1", 1)
+
+    urls, damage = read_resuming(broken)
+
+    assert urls == ["https://news.example/1"]
+    assert [d.offset for d in damage] == [0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from([True, False]), fraction=st.floats(0, 1, exclude_max=True),
+       size=st.integers(1, 300))
+def test_any_damaged_stretch_costs_only_the_records_it_touches(
+        kind: bool, fraction: float, size: int) -> None:
+    data = twenty_pages(compress=kind)
+    pages = list(iter_html_responses(io.BytesIO(data), "x"))
+    at = int(len(data) * fraction)
+    broken = data[:at] + b"\x00" * size + data[at + size:]
+
+    urls, _ = read_resuming(broken)
+
+    touched = {p.url for p in pages if p.offset < at + size and at < p.offset + p.length}
+    assert set(urls) >= {p.url for p in pages} - touched
+    # a byte changed inside a header value (a URL) still reads as a record, as it stands
+    assert len(urls) <= len(pages)

@@ -146,6 +146,7 @@ SCHEMA: dict[str, Doc] = {
         "error_count": "inputs that failed and were recorded in run_errors",
         "newsetl_version": "the newsetl version that ran",
         "pid": "the process id that ran it",
+        "host": "the machine that ran it: with pid, tells a live run from one whose process died",
         "extractors": "the versions of the extractors the run used (JSON)",
         "error": "what stopped a failed run (a broken config, an unusable warehouse), else NULL",
     }),

@@ -1,18 +1,22 @@
-"""Open the warehouse: one DuckDB file, migrated on open, with named errors for locks."""
+"""Open the warehouse: one DuckDB file, migrated on open, with named errors for locks, a full
+disk and a damaged file."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import errno
 import json
 import os
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from newsetl.errors import NewsetlError
 from newsetl.values import RunStatus
@@ -25,6 +29,14 @@ STORAGE_VERSION = "v1.1.0"
 compression) are left unused, which costs a few per cent of file size"""
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_DISK_FULL = re.compile(r"no space left on device|disk is full|disk quota exceeded", re.I)
+_DAMAGED = re.compile(r"corrupt database file|could not read enough bytes from file|"
+                      r"checksum .* does not match", re.I)
+_last_opened: list[Path] = []
+"""the warehouse this process opened last: where an error raised deep in a run comes from"""
+_PID_SLACK = 60.0
+_HEADERS = 3 * 4096
+"""DuckDB's file begins with three 4 KiB headers: the main one, then two database headers"""
 
 
 class WarehouseError(NewsetlError):
@@ -55,6 +67,82 @@ class WarehouseLocked(WarehouseError):
         )
 
 
+class DiskFull(WarehouseError):
+    """The disk holding the warehouse, the corpus, the archive or Prefect's state is full."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"the disk is full ({detail}); what earlier batches loaded is kept, the batch being "
+            "written was rolled back: free some space (or point --db, the corpus and the "
+            "archive at a disk with room) and run it again, it resumes where it stopped")
+
+
+class WarehouseCorrupt(WarehouseError):
+    """The warehouse file is damaged: cut short, or a block fails its checksum."""
+
+    def __init__(self, path: Path | str | None, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        where = f"warehouse {path}" if path else "the warehouse"
+        super().__init__(
+            f"{where} is damaged ({detail}); newsetl will not read or write it. Restore it "
+            "from a backup, or move it aside and rebuild it from what newsetl keeps beside "
+            "it: `newsetl backfill <archive folder>` reloads every fetched page, "
+            "`newsetl backfill <corpus folder>` every dated text")
+
+
+def fatal_error(error: BaseException | None, path: Path | str | None = None
+                ) -> WarehouseError | None:
+    """The named error for a fault that no one input causes (a full disk, a damaged
+    warehouse) found in ``error`` or the errors it was raised from, else None.
+
+    A run stops on these: recording them as the fault of the input at hand would hide them.
+    """
+    path = path or _last_opened[-1] if path or _last_opened else None
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (DiskFull, WarehouseCorrupt)):
+            return error
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            where = f" writing {error.filename}" if error.filename else ""
+            return DiskFull(f"{error.strerror or 'no space left'}{where}")
+        text = _first_line(error)
+        # words only from the storage's own errors: a server's "507 disk is full" is its own
+        storage = isinstance(error, duckdb.Error | WarehouseError) or type(
+            error).__module__.startswith("sqlite3")
+        if storage and _DISK_FULL.search(text):
+            return DiskFull(text)
+        if isinstance(error, duckdb.Error) and _DAMAGED.search(text):
+            if "could not read enough bytes" in text.lower():
+                text = f"the file ends before a block it needs, it was cut short: {text}"
+            return WarehouseCorrupt(path, text)
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _check_blocks(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a file cut short: one whose tables' data lies in blocks past its end. DuckDB
+    itself would answer the queries that miss the lost blocks and fail only the others."""
+    try:
+        size = path.stat().st_size
+        block = (con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+                 or (0,))[0]
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            " AND NOT temporary").fetchall()]
+        highest = max(((con.execute(
+            "SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0",
+            [name]).fetchone() or (None,))[0] or -1 for name in tables), default=-1)
+    except (OSError, duckdb.Error, TypeError):
+        return  # nothing this check can tell: DuckDB reports what it finds
+    blocks = (size - _HEADERS) // block if block else 0
+    if highest >= blocks:
+        raise WarehouseCorrupt(path, f"the file holds {blocks} blocks, its tables need "
+                                     f"{highest + 1}: it was cut short")
+
+
 class Warehouse:
     """A connection to the warehouse file; use ``Warehouse.open`` and close it when done."""
 
@@ -74,6 +162,7 @@ class Warehouse:
         A lock held by another process is waited on for up to ``lock_timeout`` seconds.
         """
         path = Path(path)
+        _last_opened[:] = [path]
         if read_only and not path.exists():
             raise WarehouseError(
                 f"no warehouse at {path}; run `newsetl ingest` or `newsetl backfill` first, "
@@ -89,25 +178,30 @@ class Warehouse:
             except duckdb.IOException as error:
                 message = str(error)
                 if "lock" not in message.lower():
-                    raise WarehouseError(f"warehouse {path} cannot be opened: {message}") from None
+                    raise fatal_error(error, path) or WarehouseError(
+                        f"warehouse {path} cannot be opened: {message}") from None
                 if time.monotonic() >= deadline:
                     match = _LOCK_PID.search(message)
                     raise WarehouseLocked(path, int(match.group(1)) if match else None) from None
                 time.sleep(0.2)
             except duckdb.Error as error:
-                raise WarehouseError(
+                raise fatal_error(error, path) or WarehouseError(
                     f"warehouse {path} cannot be opened: {error}; is it a DuckDB file?"
                 ) from None
-        con.execute("SET TimeZone = 'UTC'")
-        warehouse = cls(con, path, read_only)
-        if not read_only:
-            try:
+        try:
+            _check_blocks(con, path)
+            con.execute("SET TimeZone = 'UTC'")
+            warehouse = cls(con, path, read_only)
+            if not read_only:
                 migrations.migrate(warehouse)
                 apply_comments(warehouse)
                 warehouse._close_stale_runs()
-            except BaseException:
-                con.close()
-                raise
+        except BaseException as error:
+            con.close()
+            named = fatal_error(error, path)
+            if named is not None:
+                raise named from None
+            raise
         return warehouse
 
     def close(self) -> None:
@@ -143,8 +237,9 @@ class Warehouse:
                 self.con.commit()
             except duckdb.Error as error:
                 # a failed commit leaves nothing written; say which file, and why
-                raise WarehouseError(f"warehouse {self.path}: the commit failed: "
-                                     f"{_first_line(error)}") from error
+                raise fatal_error(error, self.path) or WarehouseError(
+                    f"warehouse {self.path}: the commit failed: {_first_line(error)}"
+                ) from error
         finally:
             self._in_transaction = False
 
@@ -158,17 +253,34 @@ class Warehouse:
         """Run one SQL statement; return column names and rows."""
         try:
             result = self.con.execute(sql, params or [])
+            rows = result.fetchall() if result.description is not None else []
         except duckdb.Error as error:
-            raise WarehouseError(f"query failed: {_first_line(error)}") from None
+            raise fatal_error(error, self.path) or WarehouseError(
+                f"query failed: {_first_line(error)}") from None
         if result.description is None:
             return [], []
         columns = [d[0] for d in result.description]
-        rows = result.fetchall()
         # JSON columns come back as text: hand them on as the values they hold
         json_columns = [i for i, d in enumerate(result.description) if str(d[1]) == "JSON"]
         if json_columns:
             rows = [_decode_json(row, json_columns) for row in rows]
         return columns, rows
+
+    @contextmanager
+    def staged(self, name: str, table: pa.Table) -> Iterator[None]:
+        """Register an Arrow table under ``name`` for the block, to load it in one statement.
+
+        Unregistering never hides the block's own error: after a failed statement (a block
+        failing its checksum, a full disk) DuckDB refuses even the unregister.
+        """
+        self.con.register(name, table)
+        try:
+            yield
+        except BaseException:
+            with suppress(duckdb.Error):
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
 
     def user_query(self, sql: str, params: dict[str, Any] | None = None
                    ) -> tuple[list[str], list[tuple]]:
@@ -192,6 +304,45 @@ class Warehouse:
         )
 
 
+def process_alive(pid: int | None, since: dt.datetime | None = None) -> bool:
+    """Whether process ``pid`` of this machine is running (not a zombie) and began no later
+    than ``since``: a pid reused by a process started after the run is not the run's."""
+    if not pid or pid < 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process: it exists
+    stat = _proc_stat(pid)
+    if stat is None:
+        return True  # no /proc (not Linux): the signal said it exists
+    state, started = stat
+    if state in ("Z", "X"):
+        return False
+    # the run row is written after its process starts, so that process is older; a minute of
+    # slack for the boot time's rounding and clock adjustments
+    return since is None or started is None or started <= since.timestamp() + _PID_SLACK
+
+
+def _proc_stat(pid: int) -> tuple[str, float | None] | None:
+    """(state, start time as epoch seconds) of a process from /proc, None without /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (command name) "
+    try:
+        return fields[0], boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (IndexError, ValueError):
+        return fields[0] if fields else "?", None
+
+
 def _config(read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
     # the compatibility version applies when a file is created; an existing file keeps its own
     return {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
@@ -205,5 +356,5 @@ def _decode_json(row: tuple, columns: list[int]) -> tuple:
     return tuple(values)
 
 
-def _first_line(error: Exception) -> str:
+def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -181,9 +181,8 @@ def _swap(warehouse: Warehouse, table: str, found: Mapping[str, Sequence[Any]],
     entity_col = "speaker_entity_id" if table == "quotes" else "source_entity_id"
     ids = pa.table({"article_id": list(found), "found": [len(f) for f in found.values()]})
     con = warehouse.con
-    con.register("staged_derived_articles", ids)
-    con.register("staged_derived", rows)
-    try:
+    with warehouse.staged("staged_derived_articles", ids), \
+            warehouse.staged("staged_derived", rows):
         old = [r[0] for r in con.execute(
             f"SELECT DISTINCT {entity_col} FROM {table} WHERE {entity_col} IS NOT NULL AND "
             "article_id IN (SELECT article_id FROM staged_derived_articles)").fetchall()]
@@ -192,9 +191,6 @@ def _swap(warehouse: Warehouse, table: str, found: Mapping[str, Sequence[Any]],
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_derived")
         _record_extraction(warehouse, "staged_derived_articles", table, version, run_id)
         return old
-    finally:
-        con.unregister("staged_derived_articles")
-        con.unregister("staged_derived")
 
 
 def _record_extraction(warehouse: Warehouse, staged: str, extractor: str, version: str,

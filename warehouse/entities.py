@@ -88,9 +88,8 @@ def refresh_entities(warehouse: Warehouse, links: Iterable[EntityLink], touched:
         "aliases": [list(k.aliases) for k in links],
     }, schema=pa.schema([("entity_id", pa.string()), ("key", pa.string()), ("name", pa.string()),
                          ("type", pa.string()), ("aliases", pa.list_(pa.string()))]))
-    con.register("staged_entity_links", staged)
-    con.register("staged_entity_ids", pa.table({"entity_id": ids}))
-    try:
+    with warehouse.staged("staged_entity_links", staged), \
+            warehouse.staged("staged_entity_ids", pa.table({"entity_id": ids})):
         # the fullest name (most words, then longest) and every alias ever seen
         con.execute("""
             INSERT INTO entities
@@ -137,9 +136,6 @@ def refresh_entities(warehouse: Warehouse, links: Iterable[EntityLink], touched:
             AND entity_id NOT IN (SELECT source_entity_id FROM claims WHERE source_entity_id
                                   IS NOT NULL)
         """)
-    finally:
-        con.unregister("staged_entity_links")
-        con.unregister("staged_entity_ids")
 
 
 def find_entities(warehouse: Warehouse, name: str) -> list[dict[str, Any]]:

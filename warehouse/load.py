@@ -118,7 +118,7 @@ def classify(warehouse: Warehouse, articles: Sequence[Article]) -> dict[str, Cha
         "article_id": [a.article_id for a in articles],
         "content_hash": [a.content_hash for a in articles],
     })
-    with _staged(warehouse, "staged_hashes", staged):
+    with warehouse.staged("staged_hashes", staged):
         rows = warehouse.con.execute(
             f"SELECT s.article_id, CASE WHEN a.article_id IS NULL THEN '{Change.NEW}'"
             f" WHEN a.content_hash <> s.content_hash THEN '{Change.UPDATED}'"
@@ -156,7 +156,7 @@ def load_articles(
     )
     columns = ", ".join(_ARTICLE_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
-    with _staged(warehouse, "staged_articles", table):
+    with warehouse.staged("staged_articles", table):
         warehouse.con.execute(
             f"INSERT INTO articles ({columns}, first_seen_at, updated_at, first_run_id, run_id)"
             f" SELECT {columns}, now(), now(), $run, $run FROM staged_articles"
@@ -221,7 +221,7 @@ def load_feed_links(warehouse: Warehouse, links: Sequence[FeedLink], run_id: str
     if not unique:
         return
     table = pa.Table.from_pylist([link.__dict__ for link in unique.values()])
-    with _staged(warehouse, "staged_links", table):
+    with warehouse.staged("staged_links", table):
         warehouse.con.execute(
             "INSERT INTO article_feeds SELECT article_id, feed_id, entry_guid, entry_link,"
             " entry_title, entry_hash, now(), now(), $run FROM staged_links"
@@ -249,7 +249,7 @@ def load_feeds(warehouse: Warehouse, feeds: Sequence[FeedRow], run_id: str) -> N
         return
     table = pa.Table.from_pylist([{**f.__dict__, "tags": list(f.tags)} for f in feeds],
                                  schema=_FEED_SCHEMA)
-    with _staged(warehouse, "staged_feeds", table):
+    with warehouse.staged("staged_feeds", table):
         warehouse.con.execute(
             "INSERT INTO feeds (feed_id, url, name, tags, title, site_url, format, first_run_id,"
             " last_run_id, last_fetched_at, last_status, last_error, last_entries, etag,"
@@ -288,7 +288,7 @@ def feed_states(warehouse: Warehouse, urls: Sequence[str]) -> dict[str, FeedStat
     the feeds of ``urls`` that were polled before."""
     if not urls:
         return {}
-    with _staged(warehouse, "staged_feed_urls", pa.table({"url": list(urls)})):
+    with warehouse.staged("staged_feed_urls", pa.table({"url": list(urls)})):
         rows = warehouse.con.execute(
             "SELECT url, etag, last_modified, body_hash, coalesce(consecutive_failures, 0),"
             " next_poll_at FROM feeds SEMI JOIN staged_feed_urls USING (url)"
@@ -322,7 +322,7 @@ def known_entries(warehouse: Warehouse, links: Iterable[str]) -> dict[str, list[
     if not wanted:
         return {}
     known: dict[str, list[StoredEntry]] = {}
-    with _staged(warehouse, "staged_entry_links", pa.table({"entry_link": wanted})):
+    with warehouse.staged("staged_entry_links", pa.table({"entry_link": wanted})):
         rows = warehouse.con.execute(
             "SELECT entry_link, feed_id, entry_hash, article_id FROM article_feeds"
             " SEMI JOIN staged_entry_links USING (entry_link)"
@@ -341,19 +341,6 @@ def _article_row(article: Article, corpus_file: str | None) -> dict[str, Any]:
     return row
 
 
-class _staged:
-    """Register an Arrow table under a name for the length of a block."""
-
-    def __init__(self, warehouse: Warehouse, name: str, table: pa.Table) -> None:
-        self.con, self.name, self.table = warehouse.con, name, table
-
-    def __enter__(self) -> None:
-        self.con.register(self.name, self.table)
-
-    def __exit__(self, *exc: object) -> None:
-        self.con.unregister(self.name)
-
-
 def loaded_offsets(warehouse: Warehouse, warc_file: str) -> set[int]:
     """Offsets of the records of one WARC file that articles were loaded from."""
     rows = warehouse.con.execute(
@@ -369,7 +356,7 @@ def stored_links(warehouse: Warehouse, links: Iterable[str]) -> set[str]:
     wanted = list(dict.fromkeys(links))
     if not wanted:
         return set()
-    with _staged(warehouse, "staged_links_wanted", pa.table({"link": wanted})):
+    with warehouse.staged("staged_links_wanted", pa.table({"link": wanted})):
         rows = warehouse.con.execute(
             "SELECT link FROM staged_links_wanted WHERE link IN (SELECT url FROM articles)"
             " OR link IN (SELECT canonical_url FROM articles)"
@@ -382,7 +369,7 @@ def set_article_extractor(warehouse: Warehouse, ids: Sequence[str], extractor: s
     """Note that ``extractor`` made the articles of ``ids``, changed or not."""
     if not ids:
         return
-    with _staged(warehouse, "staged_extracted", pa.table({"article_id": list(ids)})):
+    with warehouse.staged("staged_extracted", pa.table({"article_id": list(ids)})):
         warehouse.con.execute(
             "UPDATE articles SET extractor = $extractor FROM staged_extracted s"
             " WHERE articles.article_id = s.article_id", {"extractor": extractor})
@@ -398,7 +385,7 @@ def relocate_archive_files(warehouse: Warehouse, root: str | os.PathLike[str]) -
     base = Path(root).resolve()
     moves = pa.table({"absolute_path": absolute,
                       "relative_path": [archive_location(Path(p), base) for p in absolute]})
-    with _staged(warehouse, "staged_relocations", moves):
+    with warehouse.staged("staged_relocations", moves):
         warehouse.con.execute(
             "UPDATE articles SET warc_file = m.relative_path FROM staged_relocations m"
             " WHERE articles.warc_file = m.absolute_path")
@@ -418,7 +405,7 @@ def read_articles(warehouse: Warehouse, ids: Sequence[str]) -> list[Article]:
     if not ids:
         return []
     columns = [c for c in _ARTICLE_COLUMNS if c != "corpus_file"]
-    with _staged(warehouse, "wanted_ids", pa.table({"article_id": list(ids)})):
+    with warehouse.staged("wanted_ids", pa.table({"article_id": list(ids)})):
         result = warehouse.con.execute(
             f"SELECT {', '.join('a.' + c for c in columns)} FROM articles a"
             " JOIN wanted_ids USING (article_id)"

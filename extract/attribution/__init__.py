@@ -18,7 +18,7 @@ from newsetl.extract.attribution.claims import CLAIMS_VERSION, Claim, find_claim
 from newsetl.extract.attribution.entities import SOURCE_TYPES, ParsedArticle, parse_article
 from newsetl.extract.attribution.marks import for_parsing, scan
 from newsetl.extract.attribution.quotes import QUOTES_VERSION, Quote, find_quotes
-from newsetl.extract.nlp import load_nlp
+from newsetl.extract.nlp import parse_texts
 
 __all__ = [
     "CONFIDENCE_THRESHOLD",
@@ -101,7 +101,7 @@ def extract_attributions_many(
     """
     texts = [for_parsing(t) for t in texts]
     authors = list(authors) if authors is not None else [()] * len(texts)
-    docs = load_nlp().pipe(texts, batch_size=batch_size)
+    docs = parse_texts(texts, batch_size=batch_size)
     return [attributions_of(parse_article(text, doc, scan(text), names))
             for text, doc, names in zip(texts, docs, authors, strict=True)]
 
@@ -127,7 +127,7 @@ def extract_quotes_many(texts: Iterable[str], batch_size: int = 16) -> list[list
     segments = [scan(t) for t in texts]
     todo = [i for i, segs in enumerate(segments) if segs]
     out: list[list[Quote]] = [[] for _ in texts]
-    docs = load_nlp().pipe((texts[i] for i in todo), batch_size=batch_size)
+    docs = parse_texts((texts[i] for i in todo), batch_size=batch_size)
     for i, doc in zip(todo, docs, strict=True):
         out[i] = find_quotes(parse_article(texts[i], doc, segments[i]))
     return out
