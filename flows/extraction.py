@@ -33,6 +33,7 @@ from newsetl.errors import NewsetlError
 from newsetl.extract.article import EXTRACTOR_VERSION, NoArticleText, PageArticle
 from newsetl.extract.records import Article, Listing
 from newsetl.extract.warc_write import RecordLocation
+from newsetl.flows import stopping
 from newsetl.flows.settings import Settings
 
 WORKER_MEMORY = 3 << 30
@@ -188,6 +189,17 @@ class _Pool:
         for _ in range(size):
             self.idle.put(None)  # started on first use
         self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="newsetl-worker")
+        self.running: set[_Worker] = set()
+        """every live worker, idle or busy: a stop kills them all at once"""
+        self.lock = threading.Lock()
+
+    def stop(self) -> None:
+        """Kill every worker now; the requests in hand end as their workers' deaths."""
+        with self.lock:
+            workers = list(self.running)
+            self.running.clear()
+        for worker in workers:
+            worker.process.kill()
 
     def _ask(self, request: tuple, first_within: float | None, answers: int = 1,
              until: Any = None) -> tuple[list[tuple], str]:
@@ -198,8 +210,11 @@ class _Pool:
         replies: list[tuple] = []
         status = "ok"
         try:
+            stopping.check()
             if worker is None or not worker.alive():
                 worker = _Worker()
+                with self.lock:
+                    self.running.add(worker)
             worker.conn.send(request)
             for n in range(answers):
                 if n == 0 and first_within is not None and not worker.conn.poll(first_within):
@@ -212,6 +227,8 @@ class _Pool:
             status = "died"
         finally:
             if status != "ok" and worker is not None:
+                with self.lock:
+                    self.running.discard(worker)
                 worker.stop()
                 worker = None
             self.idle.put(worker)
@@ -379,18 +396,12 @@ def _pool(size: int) -> _Pool:
 
 
 def stop_workers() -> None:
-    """Stop every worker of this process (they start again when next needed)."""
+    """Kill every worker of this process at once, busy or idle (Ctrl-C; fresh ones start
+    when next needed)."""
     with _shared_lock:
         pools = list(_shared.values())
-        _shared.clear()
     for pool in pools:
-        while True:
-            try:
-                worker = pool.idle.get_nowait()
-            except queue.Empty:
-                break
-            if worker is not None:
-                worker.stop()
+        pool.stop()
 
 
 if __name__ == "__main__":
