@@ -130,13 +130,10 @@ def run(argv: list[str], env: dict[str, str], timeout: float = 1800.0) -> Finish
 
 
 def counts(db: Path) -> tuple:
-    import duckdb
+    from newsetl.warehouse import Warehouse
 
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(COUNTS).fetchone() or ()
-    finally:
-        con.close()
+    with Warehouse.open(db, read_only=True) as warehouse:
+        return warehouse.query(COUNTS)[1][0]
 
 
 class Bench:
