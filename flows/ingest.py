@@ -328,8 +328,7 @@ def _ingest(
                 known = known_entries(warehouse, _entry_links(outcomes))
             plan = plan_articles(outcomes, known, refetch)
         progress.report("articles", 0, len(plan.wanted))
-        stream = stream_chunks.with_options(task_runner=chunk_runner(settings))
-        totals = stream(writer, run, plan.wanted, fetcher, archive, settings)
+        totals = stream_chunks(writer, run, plan.wanted, fetcher, archive, settings)
         # the feeds close the run: their rows, the links of articles stored before, errors
         feed_errors = [o.error for o in outcomes if o.error]
         store(writer, run, Load(links=plan.known_links, errors=feed_errors, feeds=[
@@ -374,13 +373,13 @@ class Totals:
                 "errors": self.errors}
 
 
-@flow(name="stream-chunks", validate_parameters=False, log_prints=False)
 def stream_chunks(writer: Writer, run: Run, wanted: list[Wanted], fetcher: Fetcher,
                   archive: Archive, settings: Settings) -> Totals:
     """The chunks of a run, each fetched -> extracted, normalised and attributed -> loaded
     and committed on its own as soon as it is done. The next chunk is fetched while the
-    ones before it are processed (on this machine's workers, or a Dask cluster's); at most
-    ``depth`` chunks are in flight, so memory follows the chunk size, not the run."""
+    ones before it are processed (on this machine's workers, or a Dask cluster's: the task
+    runner of ``chunk_runner``); at most a few chunks are in flight, so memory follows the
+    chunk size, not the run."""
     policy = settings.error_policy
     guard = Guard.allowing(settings.allow_hosts)
     corpus = Corpus(settings.corpus)
@@ -392,13 +391,17 @@ def stream_chunks(writer: Writer, run: Run, wanted: list[Wanted], fetcher: Fetch
         from newsetl.flows.dask import worker_settings
 
         work = worker_settings(settings)
-    for chunk in _chunks(wanted, settings.chunk_size):
-        pages = fetch_articles(chunk, fetcher, archive, guard, policy)
-        in_flight.append((pages, extract_articles.submit(pages.items, work, policy)))
-        if len(in_flight) >= depth:
+    if not wanted:
+        return totals
+    with chunk_runner(settings) as runner:
+        for chunk in _chunks(wanted, settings.chunk_size):
+            pages = fetch_articles(chunk, fetcher, archive, guard, policy)
+            in_flight.append((pages, runner.submit(extract_articles, {
+                "pages": pages.items, "settings": work, "policy": policy})))
+            if len(in_flight) >= depth:
+                _commit(writer, run, corpus, *in_flight.popleft(), totals)
+        while in_flight:
             _commit(writer, run, corpus, *in_flight.popleft(), totals)
-    while in_flight:
-        _commit(writer, run, corpus, *in_flight.popleft(), totals)
     return totals
 
 
