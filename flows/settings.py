@@ -143,6 +143,8 @@ class Settings:
     def __post_init__(self) -> None:
         for spec in fields(self):
             name = spec.metadata.get("beside")
+            if not (isinstance(self.db, str) and isinstance(self.data_dir, str)):
+                break  # the checks below name the ill-typed one
             if name is not None and getattr(self, spec.name) == "":
                 # a folder that follows the warehouse, and the warehouse in the data folder
                 value = beside_warehouse(self.db, name) if name else str(

@@ -18,6 +18,8 @@ import pytest
 from tests.conftest import ROOT
 
 ENV = "NEWSETL_TEST_BUGS"
+planted = [False]
+"""whether this test planted bugs: the workers are restarted after it (conftest)"""
 _SITE = """\
 import os
 if os.environ.get("NEWSETL_TEST_BUGS"):
@@ -30,7 +32,8 @@ def plant(monkeypatch: pytest.MonkeyPatch, folder: Path, bugs: list[dict[str, An
     """Make ``bugs`` happen in every worker started from now on. A bug: ``module`` and
     ``name`` of the function, ``error`` (a builtin exception's name) and ``message``, and
     when: ``arg`` (the index of the positional argument looked at) ``equals`` a value, or
-    (a list of texts) has one that ``contains`` a value."""
+    (a list of texts) has one that ``contains`` a value. Or, instead of an error, ``wrap``:
+    ``"tests.module:function"``, called with the real function, returning its stand-in."""
     from newsetl.flows.extraction import stop_workers
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -39,6 +42,7 @@ def plant(monkeypatch: pytest.MonkeyPatch, folder: Path, bugs: list[dict[str, An
     monkeypatch.setenv("PYTHONPATH", path.rstrip(os.pathsep))
     monkeypatch.setenv(ENV, json.dumps(bugs))
     stop_workers()
+    planted[0] = True
 
 
 def cure() -> None:
@@ -46,6 +50,7 @@ def cure() -> None:
     from newsetl.flows.extraction import stop_workers
 
     stop_workers()
+    planted[0] = False
 
 
 def install() -> None:
@@ -56,6 +61,9 @@ def install() -> None:
 
 
 def _failing(real: Any, bug: dict[str, Any]) -> Any:
+    if "wrap" in bug:
+        module, name = bug["wrap"].split(":")
+        return getattr(importlib.import_module(module), name)(real)
     error = getattr(builtins, bug["error"])
 
     def call(*args: Any, **kwargs: Any) -> Any:
