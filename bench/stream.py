@@ -247,6 +247,50 @@ def sql_during_ingest(bench: Bench, articles: int) -> dict[str, object]:
             "sql_first_error": errors[0] if errors else ""}
 
 
+def notebook_reads(bench: Bench, articles: int, tries: int = 60) -> dict[str, object]:
+    """A notebook's short-lived read-only connections during an ingest: open, query, close,
+    ``tries`` times; the seconds each took (waiting out a chunk's commit included)."""
+    from newsetl.warehouse import Warehouse
+
+    folder = bench.folder("notebook")
+    log = (folder / "ingest.log").open("wb")
+    env = {**os.environ, **bench.env, **archive_in(folder)}
+    ingest = subprocess.Popen([NEWSETL, "ingest", "--config", str(bench.site(articles)),
+                               *where(folder)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    db = folder / "news.duckdb"
+    while not (db.exists() and (folder / "corpus").is_dir()) and ingest.poll() is None:
+        time.sleep(0.05)
+    took: list[float] = []
+    failed = 0
+    for _ in range(tries):
+        began = time.monotonic()
+        try:
+            with Warehouse.open(db, read_only=True, lock_timeout=5) as warehouse:
+                warehouse.query("SELECT count(*) FROM quotes")
+        except Exception:  # noqa: BLE001 - a read that failed is the finding
+            failed += 1
+        took.append(time.monotonic() - began)
+        time.sleep(0.1)
+    running = ingest.poll() is None
+    ingest.wait()
+    log.close()
+    took.sort()
+    return {"notebook_reads": tries, "notebook_reads_failed": failed,
+            "notebook_read_median_ms": round(took[len(took) // 2] * 1000),
+            "notebook_read_max_ms": round(took[-1] * 1000),
+            "notebook_ingest_still_running_after": running}
+
+
+def dask_ingest(bench: Bench, articles: int) -> dict[str, object]:
+    """The same ingest with its chunks on a local Dask cluster of 2 workers."""
+    if not _has_setting("task_runner"):
+        return {}
+    done = bench.ingest(articles, "dask", workers=2, NEWSETL_TASK_RUNNER="dask")
+    assert done.new == articles, done.out
+    return {"dask_2_workers_articles_per_s": round(articles / done.run_seconds, 1),
+            "dask_run_s": round(done.run_seconds, 1)}
+
+
 def kills(bench: Bench, trials: int, articles: int, chunk: int) -> dict[str, object]:
     """kill -9 at random points of ingests that start their own Prefect engine (no
     PREFECT_API_URL); after each: open, re-run, compare, look for processes left over."""
@@ -369,6 +413,11 @@ def targets(kill_trials: int, as_json: bool) -> int:
                            "pipeline_1_worker_over_bare": round(
                                (400 / one.run_seconds) / (pages / seconds), 2)}
                 result |= sql_during_ingest(bench, 800)
+                result |= notebook_reads(bench, 800)
+                result |= dask_ingest(bench, 400)
+                result["dask_over_threads_2_workers"] = round(
+                    float(result.get("dask_2_workers_articles_per_s", 0))  # pyright: ignore[reportArgumentType]
+                    / float(result["ingest_2_workers_articles_per_s"]), 2)  # pyright: ignore[reportArgumentType]
                 if kill_trials:
                     result |= kills(bench, kill_trials, 60, 10)
                 result |= backfills(bench, (2500, 10000))
