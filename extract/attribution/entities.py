@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -42,7 +43,7 @@ from newsetl.extract.attribution.lexicon import (
     TITLES,
 )
 from newsetl.extract.attribution.marks import Segment, doc_text, paragraphs, quoted_extents
-from newsetl.extract.attribution.names import gender_of
+from newsetl.extract.attribution.names import clean_name, gender_of, name_key, same_first_name
 from newsetl.values import SourceType
 
 Span = tuple[int, int]
@@ -63,6 +64,11 @@ _UNKNOWN_GENDER = 0.8
 _NEW_PERSON = 1.5
 _NEW_WITHIN = 2
 _MAX_SENTENCES_BACK = 6
+# a bare surname shared by several people goes to the most prominent: full-name mentions
+# count one each, a heading this much, and being the first of them named this much
+_HEADED_WEIGHT = 3.0
+_FIRST_NAMED_WEIGHT = 2.0
+_NAMESAKE_WINDOW = 3  # sentences: a namesake named this recently, alone, is the one meant
 # words that head an organisation's own units: `X campaign`, `the Obama administration`
 _OWNED_ORGS = frozenset({"campaign", "administration"})
 # descriptions that pick the latest organisation of the article (`the company said`)
@@ -94,6 +100,18 @@ _NOT_NAMES = frozenset(
     "breaking update updated watch read editor note photo video live exclusive analysis "
     "opinion q a question answer what why how when where who next more related".split()
 )
+
+
+class _Mention(NamedTuple):
+    """One named mention: its entity, words, tokens, head token, the word before it
+    (a title or honorific) and whether it lies inside a quote."""
+
+    entity: int
+    words: tuple[str, ...]
+    tokens: tuple[int, ...]
+    head: int
+    before: str
+    quoted: bool
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,9 @@ class Entity:
     spoke: list[int] = field(default_factory=list)  # token indices where it is a cue's subject
     acronym: str | None = None
     fixed_name: str | None = None  # `Clinton campaign`: a derived name, not a mention
+    headed: bool = False  # named in a heading (the headline): what the story is about
+    evidence: bool = False  # a person for sure: a first name, a title, a person's role
+    merged: int | None = None  # the entity this one turned out to be (its mentions moved)
 
     @property
     def type(self) -> str:
@@ -148,11 +169,11 @@ class Entity:
             # an organisation's spelled-out name beats its acronym
             best = max(names, key=lambda n: (len(n) > 1 or not "".join(n[:1]).isupper(),
                                              len(n), sum(map(len, n))))
-        return self.printed.get(best, " ".join(best))
+        return clean_name(self.printed.get(best, " ".join(best)), self.kind == "PERSON")
 
 
 def _norm(words: Sequence[str]) -> str:
-    words = [w.replace(".", "").lower() for w in words]
+    words = [name_key(w) for w in words]
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(w for w in words if w)
@@ -172,7 +193,7 @@ _GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 def _surname(words: Sequence[str]) -> str:
     """A person's surname, lower case, a generation (`Jr.`, `IV`) aside."""
     rest = [w for w in words if w.lower() not in _GENERATIONS] or list(words)
-    return rest[-1].lower()
+    return name_key(rest[-1])
 
 
 def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
@@ -181,6 +202,35 @@ def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
 
 def _acronym(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and"))
+
+
+_PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–]\s*[^()\n]{1,30}\)"
+                        r"|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,12}(?=[,.;)]|\s)")
+# words a headline leaves in lower case
+_SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on or over per the to "
+                         "up via vs with".split())
+
+
+def _title_case(para: str) -> bool:
+    """A heading in title case (`Black Lawmakers Rip Donald Trump Over Birther Claim`):
+    three words or more, every word but the small ones capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", para)
+    if len(words) < 3 or len(words) > 25:
+        return False
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and \
+        sum(w.lower() not in _SMALL_WORDS for w in words) >= 3
+
+
+_NAME_MARKS = frozenset('"“”\'‘’')
+
+
+def _nickname(span: SpacySpan) -> str | None:
+    """The quoted nickname inside a name (`Robert C. "Bobby" Scott`), lower case."""
+    toks = list(span)
+    for k in range(len(toks) - 2):
+        if toks[k].text in _NAME_MARKS and toks[k + 2].text in _NAME_MARKS:
+            return name_key(toks[k + 1].text)
+    return None
 
 
 def _is_title(t: Token) -> bool:
@@ -208,6 +258,8 @@ class ArticleEntities:
         self.authors = tuple(a for a in authors if a)
         self.entities: list[Entity] = []
         self._tok_entity: dict[int, int] = {}  # token index -> entity id (named mentions)
+        self._named: list[_Mention] = []
+        self._sure: dict[int, int] = {}  # entity id -> bare surnames its honorific made sure
         self._plural: list[tuple[int, Resolution]] = []  # plural antecedents: head, resolution
         self._pronoun: dict[int, Resolution] = {}
         self._in_quote = self._quoted_tokens()
@@ -261,9 +313,12 @@ class ArticleEntities:
                 and len(words) <= 12
             is_heading = len(words) <= 8 and not para.rstrip().endswith((".", "?", "!", '"', "”", ":")) \
                 and not any(t.tag_.startswith("VB") for t in span)
-            if is_caps or is_byline or is_heading:
+            if is_caps or is_byline or is_heading or _title_case(para):
                 out.update(t.i for t in span)
                 continue
+            # a party and state after a name: `(D-Va.)`, `, R-Wis.,`
+            for m in _PARTY_TAG.finditer(para):
+                out.update(t.i for t in span if ps + m.start() <= t.idx < ps + m.end())
             # a dateline: `WASHINGTON (AP) —` before the story's first words
             m = re.match(r"^[A-Z][A-Z .,'-]+(\([A-Za-z]+\))?\s*[—–-]+\s", para)
             if m:
@@ -289,6 +344,7 @@ class ArticleEntities:
                     i = end
                     continue
             i += 1
+        spans = self._join_nicknames(spans)
         out = []
         for span in sorted(spans, key=lambda s: s.start):
             start = span.start
@@ -301,8 +357,32 @@ class ArticleEntities:
                 out.append(SpacySpan(doc, start, span.end, label=span.label_))
         return out
 
+    def _join_nicknames(self, spans: list[SpacySpan]) -> list[SpacySpan]:
+        """`Robert C. "Bobby" Scott`: a quoted nickname inside a name is one name, which
+        the tagger splits at the marks."""
+        doc = self.doc
+        for i in range(1, len(doc) - 3):
+            if not (doc[i].text in _NAME_MARKS and doc[i + 2].text in _NAME_MARKS
+                    and doc[i + 1].text[:1].isupper() and doc[i - 1].text[:1].isupper()
+                    and doc[i + 3].text[:1].isupper() and doc[i + 3].tag_ == "NNP"):
+                continue
+            start = next((sp.start for sp in spans if sp.start <= i - 1 < sp.end
+                          and sp.label_ == "PERSON"), None)
+            if start is None:
+                continue
+            end = i + 3
+            while end < len(doc) and doc[end].tag_ == "NNP" and doc[end].text[:1].isupper():
+                end += 1
+            spans = [sp for sp in spans if sp.end <= start or sp.start >= end]
+            spans.append(SpacySpan(doc, start, end, label="PERSON"))
+        return spans
+
     def _clean(self, span: SpacySpan) -> list[Token]:
         toks = list(span)
+        # `Robert C. "Bobby" Scott`: the nickname is an alias, not a word of the name
+        marks = [k for k, t in enumerate(toks) if t.text in _NAME_MARKS]
+        if len(marks) == 2 and marks[1] == marks[0] + 2:
+            toks = toks[: marks[0]] + toks[marks[1] + 1 :]
         # `The Huffington Post's Scott Conroy`: the name after an owner's possessive
         cut = [k for k, t in enumerate(toks[:-1]) if t.text in ("'s", "’s")]
         if cut and toks[cut[-1] + 1].text[:1].isupper():
@@ -322,6 +402,7 @@ class ArticleEntities:
         by_key: dict[str, list[Entity]] = {}
         text = doc_text(doc)
         headed: list[tuple[str, ...]] = []  # full names seen in headings, bylines...
+        self._named = []
         for span in self._name_spans():
             toks = self._clean(span)
             if toks and any(t.i in self._excluded for t in toks):
@@ -348,32 +429,163 @@ class ArticleEntities:
                 entity.kind = "PERSON"
             if words not in entity.names:
                 entity.names.append(words)
-                entity.printed[words] = text[toks[0].idx : toks[-1].idx + len(toks[-1])]
+                contiguous = toks[-1].i - toks[0].i == len(toks) - 1
+                entity.printed[words] = text[toks[0].idx : toks[-1].idx + len(toks[-1])] \
+                    if contiguous else " ".join(words)
+            nick = _nickname(span)
+            if nick and entity.kind == "PERSON":
+                entity.firsts.add(nick)
             if len(words) > 1 and entity.kind == "PERSON":
-                entity.firsts.add(words[0].lower())
+                entity.firsts.add(name_key(words[0]))
                 entity.gender = entity.gender or gender_of(words[0])
-            prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-            entity.gender = HONORIFIC_GENDER.get(prev) or entity.gender
-            if span.start > 0 and _is_title(doc[span.start - 1]) and TITLES[prev]:
-                entity.roles.add(TITLES[prev])
+                entity.evidence = True
+            prev = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
+            honorific = HONORIFIC_GENDER.get(prev)
+            entity.gender = honorific or entity.gender
+            if toks[0].i > 0 and _is_title(toks[0].nbor(-1)):
+                entity.evidence = entity.evidence or entity.kind == "PERSON"
+                if TITLES[prev]:
+                    entity.roles.add(TITLES[prev])
             head = toks[-1] if entity.kind == "PERSON" else span.root
             quoted = self._in_quote[head.i]
             if not quoted:
                 entity.unquoted.add(words)
                 entity.mentions.append(head.i)
-            for t in toks:
-                self._tok_entity[t.i] = entity.id
-            if span.root.i not in self._tok_entity:
-                self._tok_entity[span.root.i] = entity.id
-        # a heading's full name is no mention, but it says how full the name is
+            ids = [t.i for t in toks] + ([span.root.i] if span.root.i not in self._tok_entity
+                                         else [])
+            for i in ids:
+                self._tok_entity[i] = entity.id
+            self._named.append(_Mention(entity.id, words, tuple(ids), head.i, prev, quoted))
+        # a heading's full name is no mention, but it says how full the name is and what
+        # the story is about; a heading's capitals make any phrase look like a name
+        # (`Lawmakers Rip Donald Trump`), so only a known first name or initial counts
         for words in headed:
-            for entity in self.entities:
+            if gender_of(words[0]) is None and len(words[0].strip(".")) > 1:
+                words = words[1:]
+                if len(words) < 2 or gender_of(words[0]) is None:
+                    continue
+            for entity in self._live():
                 if entity.kind == "PERSON" and entity.key == _surname(words) and (
-                    not entity.firsts or words[0].lower() in entity.firsts
-                ) and words not in entity.names:
-                    entity.names.append(words)
-                    entity.unquoted.add(words)
-                    entity.firsts.add(words[0].lower())
+                    not entity.firsts or name_key(words[0]) in entity.firsts
+                ):
+                    if words not in entity.names:
+                        entity.names.append(words)
+                        entity.unquoted.add(words)
+                    entity.firsts.add(name_key(words[0]))
+                    entity.headed = True
+        self._merge_first_names()
+        self._split_namesakes()
+
+    def _live(self) -> list[Entity]:
+        """The entities not merged into another."""
+        return [e for e in self.entities if e.merged is None]
+
+    def _move(self, k: int, to: Entity) -> None:
+        """Give the named mention ``k`` to another entity."""
+        mention = self._named[k]
+        old = self.entities[self._tok_entity[mention.head]]
+        if old.id == to.id:
+            return
+        for i in mention.tokens:
+            self._tok_entity[i] = to.id
+        if mention.head in old.mentions:
+            old.mentions.remove(mention.head)
+            to.mentions.append(mention.head)
+            to.mentions.sort()
+        if mention.words not in to.names:
+            to.names.append(mention.words)
+        if not mention.quoted:
+            to.unquoted.add(mention.words)
+        self._named[k] = mention._replace(entity=to.id)
+
+    def _merge_first_names(self) -> None:
+        """`Heidi` after `Heidi Cruz`: a lone first name that one person of the article
+        has (and nobody has as a surname) is that person; a first name the tagger took for
+        a place or an organisation (`Melania`) too."""
+        people = [e for e in self._live() if e.kind == "PERSON" and e.firsts]
+        surnames = {e.key for e in self._live() if e.kind == "PERSON"}
+        for entity in self._live():
+            if any(len(n) > 1 for n in entity.names) or entity.fixed_name:
+                continue
+            key = name_key(entity.names[0][0]) if entity.names else ""
+            if gender_of(key) is None:
+                continue  # a word we cannot tell from a surname (`Obama` in `Obama Says`)
+            owners = [p for p in people if key in p.firsts and p.id != entity.id]
+            if len(owners) != 1 or key in surnames and entity.kind != "PERSON" or any(
+                p.key == key and p.id != entity.id for p in people
+            ):
+                continue
+            to = owners[0]
+            for k in [k for k, m in enumerate(self._named) if m.entity == entity.id]:
+                self._move(k, to)
+            to.roles |= entity.roles
+            entity.merged = to.id
+
+    def _split_namesakes(self) -> None:
+        """`Clinton` where the article has Bill and Hillary Clinton: each bare surname goes
+        to the namesake it can be, by its honorific (`Mr.`, `Mrs.`) and title (`President`);
+        else to the only one named in the last few sentences; else to the one the story is
+        about (``_prominence``). Mentions sure by their honorific count first."""
+        groups: dict[str, list[Entity]] = {}
+        for e in self._live():
+            if e.kind == "PERSON" and e.firsts:
+                groups.setdefault(e.key, []).append(e)
+        groups = {k: v for k, v in groups.items() if len(v) > 1}
+        if not groups:
+            return
+        bare = [k for k, m in enumerate(self._named)
+                if len(m.words) == 1 and _surname(m.words) in groups]
+        sure: dict[int, Entity] = {}
+        for k in bare:
+            m = self._named[k]
+            narrowed = self._narrow(groups[_surname(m.words)], m.before)
+            if len(narrowed) == 1:
+                sure[k] = narrowed[0]
+                self._sure[narrowed[0].id] = self._sure.get(narrowed[0].id, 0) + 1
+        last: dict[int, int] = {}
+        todo = set(bare)
+        for k in sorted(range(len(self._named)), key=lambda k: self._named[k].head):
+            m = self._named[k]
+            if k not in todo:
+                last[m.entity] = m.head
+                continue
+            chosen = sure.get(k)
+            if chosen is None:
+                pool = self._narrow(groups[_surname(m.words)], m.before)
+                active = [e for e in pool if e.id in last
+                          and self._age(last[e.id], m.head) <= _NAMESAKE_WINDOW]
+                if len(active) == 1:
+                    chosen = active[0]
+                else:
+                    chosen = self._most_prominent(active or pool)
+            last[chosen.id] = m.head
+            self._move(k, chosen)
+
+    def _narrow(self, cands: Sequence[Entity], before: str) -> list[Entity]:
+        """The namesakes an honorific's gender and a title's role allow."""
+        gender = HONORIFIC_GENDER.get(before)
+        if gender:
+            cands = [e for e in cands if e.gender == gender] or cands
+        role = TITLES.get(before)
+        if role:
+            cands = [e for e in cands if role in e.roles] or cands
+        return list(cands)
+
+    def _most_prominent(self, cands: Sequence[Entity]) -> Entity:
+        """The namesake the story is most about; the one named first breaks ties."""
+        def first(e: Entity) -> int:
+            return min((m.head for m in self._named if m.entity == e.id and len(m.words) > 1),
+                       default=10**9)
+
+        earliest = min(cands, key=first)
+        return max(cands, key=lambda e: (self._prominence(e) + (
+            _FIRST_NAMED_WEIGHT if e is earliest else 0.0), -first(e)))
+
+    def _prominence(self, entity: Entity) -> float:
+        """How much the story is about a person: full-name mentions, a heading, and being
+        the first of its surname named."""
+        full = sum(1 for m in self._named if m.entity == entity.id and len(m.words) > 1)
+        return full + self._sure.get(entity.id, 0) + (_HEADED_WEIGHT if entity.headed else 0.0)
 
     def _kind(self, span: SpacySpan, toks: list[Token]) -> str:
         words = [t.text for t in toks]
@@ -397,10 +609,11 @@ class ArticleEntities:
         same organisation name or acronym), or None."""
         if kind == "PERSON" or len(words) == 1:
             key = _surname(words)
-            first = words[0].lower() if len(words) > 1 else None
+            first = name_key(words[0]) if len(words) > 1 else None
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
             for entity in reversed(people):
-                if first is None or not entity.firsts or first in entity.firsts or (
+                if first is None or not entity.firsts or any(
+                    same_first_name(first, f) for f in entity.firsts) or (
                     len(first) <= 2 and any(f.startswith(first[0]) for f in entity.firsts)
                 ) or any(_suffix(words, n) or _suffix(n, words) for n in entity.names):
                     # `Wasserman Schultz` is the end of `Debbie Wasserman Schultz`
@@ -415,7 +628,7 @@ class ArticleEntities:
                         return entity
             if len(words) == 1:
                 # a surname met first inside a longer name ("Obama administration")
-                for entity in self.entities:
+                for entity in self._live():
                     if entity.kind == "PERSON" and any(_surname(n) == key for n in entity.names):
                         return entity
         if kind != "PERSON":
@@ -428,7 +641,7 @@ class ArticleEntities:
                 if found:
                     return found[-1]
             if len(words) == 1:
-                for entity in by_key.get(words[0].lower(), []):
+                for entity in by_key.get(name_key(words[0]), []):
                     return entity
                 # `the Times` after `The New York Times`: the end of a longer name
                 for entity in reversed(self.entities):
@@ -549,7 +762,7 @@ class ArticleEntities:
     def _antecedent(self, t: Token, gender: str) -> Resolution | None:
         at = t.i
         scored: list[tuple[float, Resolution]] = []
-        for entity in self.entities:
+        for entity in self._live():
             if gender in ("m", "f"):
                 if entity.kind != "PERSON" or entity.gender not in (gender, None):
                     continue
@@ -628,9 +841,7 @@ class ArticleEntities:
             return Resolution(author, "author", None, "author")
         if low in SECOND_PERSON:
             return Resolution(None, "anonymous", None, "generic")
-        if head.text[:1].isupper() and head.i not in self._excluded and (
-            head.tag_.startswith("NN") or head.text.isupper()
-        ):
+        if head.text[:1].isupper() and (head.tag_.startswith("NN") or head.text.isupper()):
             # a name the tagger did not label here: the entity with that surname or name
             found = self._by_key(head)
             if found is not None:
@@ -645,10 +856,14 @@ class ArticleEntities:
         """The entity whose surname or name is ``head``'s word: the one mentioned last
         before it, else the first after."""
         key = head.text.lower().removesuffix("'s").removesuffix("’s")
-        found = [e for e in self.entities if e.key == key or (e.kind != "PERSON" and e.acronym
+        found = [e for e in self._live() if e.key == key or (e.kind != "PERSON" and e.acronym
                                                                and e.acronym.lower() == key)]
         if not found:
             return None
+        people = [e for e in found if e.kind == "PERSON" and e.firsts]
+        if len(people) > 1:
+            prev = head.nbor(-1).lower_ if head.i > 0 else ""
+            return self._most_prominent(self._narrow(people, prev))
         before = [(max([m for m in e.mentions if m < head.i], default=-1), e) for e in found]
         best = max(before, key=lambda x: x[0])
         return best[1] if best[0] >= 0 else found[0]
@@ -787,7 +1002,7 @@ class ArticleEntities:
             return None
         party = {m for m in mods if m in ("republican", "democratic")}
         best, best_s = None, 0.0
-        for entity in self.entities:
+        for entity in self._live():
             if want == "PERSON" and entity.kind != "PERSON":
                 continue
             if want == "ORG" and entity.kind != "ORG":
@@ -815,7 +1030,7 @@ class ArticleEntities:
     def _by_role(self, head: Token, low: str, mods: set[str]) -> Resolution | None:
         at = head.i
         candidates = []
-        for entity in self.entities:
+        for entity in self._live():
             if low in MEDIA_HEADS and entity.kind == "MEDIA":
                 pass
             elif low in _GENERIC_ORGS and entity.kind in ("ORG", "GPE"):

@@ -7,6 +7,8 @@ names used for both genders (Kim, Jean...) are left out.
 
 from __future__ import annotations
 
+import re
+
 MALE = frozenset(
     """
 aaron abdel abraham adam adrian al alan albert alec alex alexander alfred ali allen alvin
@@ -68,3 +70,73 @@ def gender_of(first_name: str) -> str | None:
     if key in FEMALE:
         return "f"
     return None
+
+
+_MOJIBAKE_HINTS = ("Ã", "Â", "â€", "Å", "Ä")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1 or Windows-1252, once or twice over (`FranÃ§ois` and
+    `FranÃƒÂ§ois` are `François`); text that is not such mojibake comes back unchanged."""
+    for _ in range(3):
+        if not any(h in text for h in _MOJIBAKE_HINTS):
+            break
+        fixed = None
+        for codec in ("latin-1", "cp1252"):
+            try:
+                fixed = text.encode(codec).decode("utf-8")
+                break
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+        if fixed is None or fixed == text:
+            break
+        text = fixed
+    return text
+
+
+def clean_name(name: str, person: bool = False) -> str:
+    """A name as printed for users: mojibake undone, runs of any white space (no-break
+    spaces too) one space, no spaces at the ends; a person's all-capitals name (a
+    transcript's `WALLACE`) in title case. Organisations keep their capitals (`NAACP`)."""
+    name = _SPACES.sub(" ", fix_mojibake(name)).strip()
+    letters = [c for c in name if c.isalpha()]
+    if person and len(letters) > 1 and all(c.isupper() for c in letters):
+        name = " ".join(w if len(w.strip(".")) == 1 else w.title() for w in name.split())
+    return name
+
+
+def name_key(word: str) -> str:
+    """A word of a name as compared: lower case, typographic apostrophes plain, no dots."""
+    return fix_mojibake(word).translate(_APOSTROPHES).replace(".", "").lower()
+
+
+# the usual short forms of English first names, to the formal name: `Bobby Scott` and
+# `Robert C. Scott` are one person when an article names him both ways
+_NICKNAMES = {
+    "robert": "bob bobby rob robby robbie bert", "william": "bill billy will willie liam",
+    "richard": "dick rick ricky rich richie", "james": "jim jimmy jamie",
+    "john": "jack johnny", "joseph": "joe joey", "michael": "mike mikey mick",
+    "thomas": "tom tommy", "charles": "charlie chuck chas", "edward": "ed eddie ted ned",
+    "theodore": "ted teddy", "daniel": "dan danny", "david": "dave davey",
+    "stephen": "steve", "steven": "steve", "anthony": "tony", "christopher": "chris",
+    "nicholas": "nick", "patrick": "pat", "peter": "pete", "samuel": "sam sammy",
+    "benjamin": "ben benny", "andrew": "andy drew", "matthew": "matt", "timothy": "tim",
+    "gregory": "greg", "jeffrey": "jeff", "kenneth": "ken kenny", "donald": "don donny",
+    "ronald": "ron ronnie", "gerald": "gerry jerry", "lawrence": "larry", "leonard": "len lenny",
+    "alexander": "alex", "frederick": "fred freddie", "harold": "hal", "henry": "hank harry",
+    "elizabeth": "liz lizzie beth betsy betty eliza", "margaret": "maggie meg peggy",
+    "katherine": "kate kathy katie", "catherine": "cathy kate", "patricia": "pat patty trish",
+    "susan": "sue susie", "jennifer": "jen jenny", "deborah": "deb debbie", "rebecca": "becky",
+    "barbara": "barb", "victoria": "vicky tori", "christine": "chris christy",
+    "kimberly": "kim", "jacqueline": "jackie", "pamela": "pam", "cynthia": "cindy",
+    "abigail": "abby", "samantha": "sam", "alexandra": "alex", "theresa": "terry tess",
+}
+FORMAL_NAME = {nick: formal for formal, nicks in _NICKNAMES.items() for nick in nicks.split()}
+
+
+def same_first_name(a: str, b: str) -> bool:
+    """Whether two first names (lower case) can be one person's: equal, or a short form
+    and its formal name (`bobby` and `robert`)."""
+    return a == b or FORMAL_NAME.get(a, a) == FORMAL_NAME.get(b, b)
