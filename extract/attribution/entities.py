@@ -207,8 +207,8 @@ def _acronym(words: Sequence[str]) -> str:
 _PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–]\s*[^()\n]{1,30}\)"
                         r"|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,12}(?=[,.;)]|\s)")
 # words a headline leaves in lower case
-_SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on or over per the to "
-                         "up via vs with".split())
+_SMALL_WORDS = frozenset("a an and as at but by for from if in into nor of off on or over per "
+                         "so than the to up via vs with yet".split())
 
 
 def _title_case(para: str) -> bool:
@@ -415,7 +415,10 @@ class ArticleEntities:
             if not any(w[:1].isupper() for w in words):
                 continue  # `the regional chamber`: a description, not a name
             kind = self._kind(span, toks)
-            entity = self._attach(by_key, kind, words)
+            before = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
+            gender = HONORIFIC_GENDER.get(before) or (
+                gender_of(words[0]) if len(words) > 1 and kind == "PERSON" else None)
+            entity = self._attach(by_key, kind, words, gender)
             if entity is None:
                 key = _surname(words) if kind == "PERSON" else _norm(words)
                 entity = Entity(id=len(self.entities), kind=kind, key=key)
@@ -475,6 +478,38 @@ class ArticleEntities:
                     entity.headed = True
         self._merge_first_names()
         self._split_namesakes()
+        self._index_bare_surnames()
+
+    def _index_bare_surnames(self) -> None:
+        """`Lynch said` where the tagger labelled no entity: a capitalised proper noun that
+        is the surname of a person of the article is a mention of that person (so that
+        pronouns after it find them)."""
+        people: dict[str, list[Entity]] = {}
+        for e in self._live():
+            if e.kind == "PERSON" and e.evidence:
+                people.setdefault(e.key, []).append(e)
+        doc = self.doc
+        for t in self.tokens:
+            if t.i in self._tok_entity or t.i in self._excluded or t.tag_ != "NNP" \
+                    or not t.text[:1].isupper():
+                continue
+            cands = people.get(name_key(t.text))
+            if not cands:
+                continue
+            left = doc[t.i - 1] if t.i > 0 else None
+            right = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if right is not None and right.tag_ in ("NNP", "NNPS") or left is not None and \
+                    left.tag_ in ("NNP", "NNPS") and not _is_title(left):
+                continue  # part of another name (`Lynch Street`, `Kathy Lynch`)
+            before = left.lower_ if left is not None else ""
+            entity = cands[0] if len(cands) == 1 else self._most_prominent(
+                self._narrow(cands, before))
+            quoted = self._in_quote[t.i]
+            self._tok_entity[t.i] = entity.id
+            self._named.append(_Mention(entity.id, (t.text,), (t.i,), t.i, before, quoted))
+            if not quoted:
+                entity.mentions.append(t.i)
+                entity.mentions.sort()
 
     def _live(self) -> list[Entity]:
         """The entities not merged into another."""
@@ -604,13 +639,18 @@ class ArticleEntities:
             return "PERSON"
         return span.label_
 
-    def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...]):
-        """The known entity this name belongs to (same surname and compatible first name,
-        same organisation name or acronym), or None."""
+    def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...],
+                gender: str | None = None):
+        """The known entity this name belongs to (same surname, compatible first name and
+        gender, same organisation name or acronym), or None."""
         if kind == "PERSON" or len(words) == 1:
             key = _surname(words)
             first = name_key(words[0]) if len(words) > 1 else None
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
+            if gender:
+                # `Mr. Obama` is not Michelle Obama
+                people = [e for e in people if e.gender in (None, gender)] or (
+                    [] if len(words) > 1 else people)
             for entity in reversed(people):
                 if first is None or not entity.firsts or any(
                     same_first_name(first, f) for f in entity.firsts) or (

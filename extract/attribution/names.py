@@ -8,6 +8,7 @@ names used for both genders (Kim, Jean...) are left out.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MALE = frozenset(
     """
@@ -79,7 +80,9 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´":
 
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as Latin-1 or Windows-1252, once or twice over (`FranÃ§ois` and
-    `FranÃƒÂ§ois` are `François`); text that is not such mojibake comes back unchanged."""
+    `FranÃƒÂ§ois` are `François`, composed or not); other text comes back unchanged."""
+    if any(h in unicodedata.normalize("NFC", text) for h in _MOJIBAKE_HINTS):
+        text = unicodedata.normalize("NFC", text)
     for _ in range(3):
         if not any(h in text for h in _MOJIBAKE_HINTS):
             break
