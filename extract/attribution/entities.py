@@ -58,6 +58,10 @@ _DECAY = 0.5
 _SUBJECT_WEIGHT = 0.8
 _SPEAKER_WEIGHT = 0.5
 _UNKNOWN_GENDER = 0.8
+_NAME_GENDER_MISMATCH = 0.05
+# a "person" with one word for a name and nothing else to show it is one (no first name,
+# title or role): often a tagger's mistake (`Twitter`, `Beehive`)
+_WEAK_PERSON = 0.4
 # a person first mentioned in the last two sentences is new to the story: the likeliest
 # "she said" after a quote of someone else ("a person introduced since the last quote
 # beats the last speaker")
@@ -140,6 +144,7 @@ class Entity:
     unquoted: set[tuple[str, ...]] = field(default_factory=set)
     firsts: set[str] = field(default_factory=set)
     gender: str | None = None
+    gender_sure: bool = False  # from an honorific or a pronoun, not a first-name list
     roles: set[str] = field(default_factory=set)
     role_mods: set[str] = field(default_factory=set)
     mentions: list[int] = field(default_factory=list)  # token indices of mention heads
@@ -287,13 +292,23 @@ class ArticleEntities:
         """Each token's sentence, and each sentence's rank counting only sentences with
         words outside quotes (so quoted paragraphs do not age a speaker)."""
         sent_of = [0] * len(self.doc)
+        pieces: list[list[Token]] = []
+        for sent in self.doc.sents:
+            # a line break ends a sentence whatever the parser says: paragraphs are never
+            # one sentence, though a closing quotation mark often hides the break from it
+            pieces.append([])
+            for t in sent:
+                if pieces[-1] and "\n" in self.doc[t.i - 1].whitespace_ + (
+                        self.doc[t.i - 1].text if self.doc[t.i - 1].is_space else ""):
+                    pieces.append([])
+                pieces[-1].append(t)
         ranks = []
         rank = 0
-        for si, sent in enumerate(self.doc.sents):
-            if any(not self._in_quote[t.i] and not t.is_punct and not t.is_space for t in sent):
+        for si, piece in enumerate(pieces):
+            if any(not self._in_quote[t.i] and not t.is_punct and not t.is_space for t in piece):
                 rank += 1
             ranks.append(rank)
-            for t in sent:
+            for t in piece:
                 sent_of[t.i] = si
         return sent_of, ranks
 
@@ -391,6 +406,9 @@ class ArticleEntities:
             toks = toks[1:]
         while toks and (toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
             toks = toks[:-1]
+        if toks and TITLES.get(toks[-1].lower_) and toks[-1].i + 1 < len(self.doc) and \
+                self.doc[toks[-1].i + 1].text[:1].isupper():
+            return []  # `Charlotte Mayor` before `Jennifer Roberts`: a description
         # `envoy to Chile Ruth Baines`: a place glued before a first name
         if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN":
             if gender_of(toks[1].text) is not None and gender_of(toks[0].text) is None:
@@ -439,12 +457,19 @@ class ArticleEntities:
             if nick and entity.kind == "PERSON":
                 entity.firsts.add(nick)
             if len(words) > 1 and entity.kind == "PERSON":
+                if not entity.firsts and not entity.gender_sure:
+                    entity.gender = None  # a lone word's hint gives way to a first name
                 entity.firsts.add(name_key(words[0]))
                 entity.gender = entity.gender or gender_of(words[0])
-                entity.evidence = True
+                entity.evidence = entity.evidence or span.label_ == "PERSON" or \
+                    gender_of(words[0]) is not None
             prev = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
             honorific = HONORIFIC_GENDER.get(prev)
             entity.gender = honorific or entity.gender
+            entity.gender_sure = entity.gender_sure or bool(honorific)
+            if len(words) == 1 and entity.kind == "PERSON" and entity.gender is None \
+                    and not entity.firsts:
+                entity.gender = gender_of(words[0])  # `Melanie`; a hint only (`Warren`)
             if toks[0].i > 0 and _is_title(toks[0].nbor(-1)):
                 entity.evidence = entity.evidence or entity.kind == "PERSON"
                 if TITLES[prev]:
@@ -631,9 +656,10 @@ class ArticleEntities:
             return "ORG"  # `the Guild`, `the Shipbuilders' Guild`: no person takes an article
         if span.label_ == "PERSON" or (prev is not None and _is_title(prev)):
             return "PERSON"
-        if len(toks) in (2, 3) and all(t.tag_ == "NNP" for t in toks) and not (
-            {w.lower() for w in words} & ORG_WORDS
-        ) and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
+        if span.label_ == "ORG" and len(toks) in (2, 3) and all(t.tag_ == "NNP" for t in toks) \
+                and not ({w.lower() for w in words} & ORG_WORDS) and (
+                    prev is None or prev.lower_ != "the") \
+                and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
             return "PERSON"  # `Nadia Osei said`: two names speaking are a person
         if len(words) >= 2 and gender_of(words[0]) is not None:
             return "PERSON"
@@ -649,7 +675,8 @@ class ArticleEntities:
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
             if gender:
                 # `Mr. Obama` is not Michelle Obama
-                people = [e for e in people if e.gender in (None, gender)] or (
+                people = [e for e in people if e.gender in (None, gender)
+                          or not (e.gender_sure or e.firsts)] or (
                     [] if len(words) > 1 else people)
             for entity in reversed(people):
                 if first is None or not entity.firsts or any(
@@ -796,17 +823,23 @@ class ArticleEntities:
                 entity = self.entities[res.entity]
                 entity.mentions.append(t.i)
                 entity.mentions.sort()
-                if entity.kind == "PERSON" and entity.gender is None and res.how == "pronoun":
+                if entity.kind == "PERSON" and res.how == "pronoun" and entity.gender is None \
+                        and PRONOUNS[low] in ("m", "f"):
                     entity.gender = PRONOUNS[low]
+                    entity.gender_sure = True
 
     def _antecedent(self, t: Token, gender: str) -> Resolution | None:
         at = t.i
         scored: list[tuple[float, Resolution]] = []
         for entity in self._live():
             if gender in ("m", "f"):
-                if entity.kind != "PERSON" or entity.gender not in (gender, None):
+                if entity.kind != "PERSON" or entity.gender_sure and entity.gender != gender:
                     continue
-                factor = 1.0 if entity.gender == gender else _UNKNOWN_GENDER
+                # a first-name list errs (`Terry`): its gender only weighs
+                factor = 1.0 if entity.gender == gender else (
+                    _UNKNOWN_GENDER if entity.gender is None else _NAME_GENDER_MISMATCH)
+                if not entity.evidence:
+                    factor *= _WEAK_PERSON
             elif gender == "n":
                 if entity.kind == "PERSON":
                     continue
@@ -818,9 +851,13 @@ class ArticleEntities:
             s = self._salience(entity, at) * factor
             first = next((m for m in entity.mentions if m < at), None)
             if s > 0 and first is not None and self._age(first, at) <= _NEW_WITHIN and \
-                    entity.kind == "PERSON" and not [m for m in entity.spoke if m < at]:
+                    entity.kind == "PERSON" and entity.evidence and \
+                    not [m for m in entity.spoke if m < at]:
                 s *= _NEW_PERSON
             if s > 0:
+                # of two as salient, the one mentioned last
+                last = max((m for m in entity.mentions if m < at), default=0)
+                s += last * 1e-9
                 scored.append((s, Resolution(entity.display(), entity.type, entity.id, "pronoun")))
         if gender == "p":
             for tok, res in self._plural:
