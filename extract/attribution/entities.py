@@ -78,8 +78,23 @@ _OWNED_ORGS = frozenset({"campaign", "administration"})
 # descriptions that pick the latest organisation of the article (`the company said`)
 _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
-    "ministry government party union council board commission bureau office".split()
+    "ministry government party union council board commission bureau office bank fund "
+    "panel institute association federation foundation university hospital".split()
 )
+# what an organisation's own name may say for a generic description of it: `the union`
+# is the Association of Flight Attendants, `the agency` the Congressional Budget Office
+_GENERIC_NAME_WORDS = {
+    "union": {"union", "association", "federation", "workers", "brotherhood", "guild"},
+    "agency": {"agency", "office", "administration", "service", "bureau", "commission",
+               "department"},
+    "panel": {"panel", "committee", "commission", "board"},
+    "group": {"group", "coalition", "alliance", "association", "committee", "fund",
+              "foundation", "institute", "center", "centre", "council"},
+    "department": {"department", "ministry"},
+    "ministry": {"ministry", "department"},
+    "organization": {"organization", "organisation", "association", "group"},
+    "organisation": {"organization", "organisation", "association", "group"},
+}
 # words that make a name an organisation's
 ORG_WORDS = frozenset(
     "inc inc. corp corp. co co. ltd llc plc group union council party committee department "
@@ -88,8 +103,14 @@ ORG_WORDS = frozenset(
     "league network news times post press center centre coalition alliance".split()
 )
 # artifacts that carry language: a definite one speaks for its maker
-ARTIFACTS = frozenset("statement statements tweet tweets letter memo release ad ads video "
-                      "email post message filing".split())
+ARTIFACTS = frozenset(
+    "statement statements tweet tweets letter memo release ad ads video email post message "
+    "filing poll polls survey surveys study studies analysis report reports brief ruling "
+    "decision complaint lawsuit database research book clip spot slide document documents "
+    "findings estimate estimates projection projections audit review opinion order "
+    "transcript website".split())
+# the prepositions naming an artifact's maker: `a video by the committee`, `a poll from X`
+_MAKER_PREPS = frozenset({"by", "from"})
 # nouns for a public person that a definite description uses for the story's protagonist
 PERSON_ROLES = frozenset(
     "candidate nominee senator president governor mayor congressman congresswoman judge "
@@ -1003,10 +1024,14 @@ class ArticleEntities:
             res = self._pronoun.get(pron.i) if pron is not None else None
             if res is not None and res.name and res.entity is not None and res.type == "person":
                 return Resolution(f"{res.name.split()[-1]} {low}", "organisation", None, "owner")
-        if low in ARTIFACTS and (definite or owner is not None):
-            creator = self._creator(head, owner)
-            if creator is not None:
-                return creator
+        if low in ARTIFACTS:
+            maker = self._maker(head)
+            if maker is not None:
+                return maker
+            if definite or owner is not None:
+                creator = self._creator(head, owner)
+                if creator is not None:
+                    return creator
         if head.tag_ in ("NNP", "NNPS") and head.text[:1].isupper() and not indefinite \
                 and head.i not in self._excluded:
             # a proper noun the tagger did not label: keep it as written
@@ -1035,6 +1060,30 @@ class ArticleEntities:
         if low in MEDIA_HEADS:
             return Resolution(None, "media", None, "descriptor")
         return Resolution(None, "anonymous", None, "descriptor")
+
+    def _maker(self, head: Token) -> Resolution | None:
+        """An artifact whose maker is named with it: `a Quinnipiac University poll`,
+        `Ivana Trump's brief`, `a video by the committee`, `an analysis released by the
+        agency`; None when it names none."""
+        for c in sorted(head.lefts, key=lambda c: -c.i):
+            if c.dep_ not in ("poss", "compound", "nmod"):
+                continue
+            for t in sorted(c.subtree, key=lambda t: -t.i):
+                if t.i in self._tok_entity or t.i in self._pronoun:
+                    found = self.resolve_token(t)
+                    if found.name:
+                        return found
+        for c in head.rights:
+            preps = [c] if c.dep_ == "prep" and c.lower_ in _MAKER_PREPS else [
+                g for g in c.children if c.dep_ == "acl" and g.dep_ in ("agent", "prep")
+                and g.lower_ in _MAKER_PREPS]
+            for prep in preps:
+                obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+                if obj is not None:
+                    found = self.resolve_token(obj)
+                    if found.name:
+                        return found
+        return None
 
     def _creator(self, head: Token, owner: Token | None) -> Resolution | None:
         """`the statement said`: an artifact speaks for whoever made it: its owner
@@ -1111,8 +1160,9 @@ class ArticleEntities:
             if low in MEDIA_HEADS and entity.kind == "MEDIA":
                 pass
             elif low in _GENERIC_ORGS and entity.kind in ("ORG", "GPE"):
-                if low not in entity.key and (low not in ("company", "firm")
-                                              or entity.kind != "ORG"):
+                words = set(entity.key.split())
+                if not words & _GENERIC_NAME_WORDS.get(low, {low}) and (
+                        low not in ("company", "firm") or entity.kind != "ORG"):
                     continue
             elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
                 pass
