@@ -208,6 +208,21 @@ def _norm(words: Sequence[str]) -> str:
 _PERSON_SUFFIX = re.compile(r"(man|woman|er|or|ist|ian)$")
 
 
+_FEMALE_NOUNS = frozenset("woman mother wife widow daughter sister lady actress girl "
+                          "grandmother aunt niece queen princess".split())
+_MALE_NOUNS = frozenset("man father husband widower son brother boy grandfather uncle "
+                        "nephew king prince".split())
+
+
+def _noun_gender(word: str) -> str | None:
+    """The gender a person noun says (`businessman`, `congresswoman`, `widow`), if any."""
+    if word in _FEMALE_NOUNS or word.endswith("woman"):
+        return "f"
+    if word in _MALE_NOUNS or word.endswith("man") and not word.endswith(("human", "german")):
+        return "m"
+    return None
+
+
 def _is_person_noun(word: str) -> bool:
     return word in PERSON_ROLES or bool(TITLES.get(word)) or (
         len(word) > 4 and bool(_PERSON_SUFFIX.search(word)) and word not in _GENERIC_ORGS)
@@ -995,10 +1010,31 @@ class ArticleEntities:
         return None
 
     def _named_within(self, head: Token) -> Resolution | None:
-        """A name in apposition to a descriptor, or ending it (`envoy to Chile Ruth Baines`)."""
+        """A name in apposition to a descriptor (`Scott's niece, state Del. Marcia Price,`,
+        also where the parse missed the apposition), or ending it (`envoy to Chile Ruth
+        Baines`): the name wins over the description."""
         for c in head.children:
             if c.dep_ == "appos" and c.i in self._tok_entity:
                 return self.resolve_token(c)
+            if c.dep_ == "appos" and _is_person_noun(head.lower_):
+                near = [c, *(g for g in c.children if g.dep_ in ("compound", "appos", "flat"))]
+                named = [t for t in near if t.i in self._tok_entity and
+                         self.entities[self._tok_entity[t.i]].kind == "PERSON"]
+                if named:
+                    return self.resolve_token(named[-1])
+        doc = self.doc
+        if _is_person_noun(head.lower_) and head.i + 2 < len(doc) and doc[head.i + 1].text == ",":
+            k = head.i + 2
+            while k < len(doc) and k - head.i < 8 and (_is_title(doc[k]) or doc[k].tag_ == "NNP"):
+                if k in self._tok_entity and self.entities[self._tok_entity[k]].kind == "PERSON":
+                    end = k
+                    while end + 1 < len(doc) and self._tok_entity.get(end + 1) == \
+                            self._tok_entity[k]:
+                        end += 1
+                    if end + 1 < len(doc) and doc[end + 1].text in (",", "(", "-", "—"):
+                        return self.resolve_token(doc[end])
+                    break
+                k += 1
         for c in head.rights:
             if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at"):
                 for obj in c.children:
@@ -1127,10 +1163,13 @@ class ArticleEntities:
         else:
             return None
         party = {m for m in mods if m in ("republican", "democratic")}
+        gender = _noun_gender(low)
         best, best_s = None, 0.0
         for entity in self._live():
             if want == "PERSON" and entity.kind != "PERSON":
                 continue
+            if gender and entity.gender and entity.gender != gender:
+                continue  # `the businessman` is no woman
             if want == "ORG" and entity.kind != "ORG":
                 continue
             if want == "MEDIA" and entity.kind != "MEDIA":
@@ -1166,7 +1205,8 @@ class ArticleEntities:
                     continue
             elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
                 pass
-            elif low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles:
+            elif (low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles) and not (
+                    _noun_gender(low) and entity.gender and entity.gender != _noun_gender(low)):
                 party = {m for m in mods if m in ("republican", "democratic")}
                 if party and entity.role_mods & {"republican", "democratic"} and not (
                     party & entity.role_mods
