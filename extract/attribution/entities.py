@@ -546,9 +546,16 @@ class ArticleEntities:
         is the surname of a person of the article is a mention of that person (so that
         pronouns after it find them)."""
         people: dict[str, list[Entity]] = {}
+        firsts: dict[str, list[Entity]] = {}
         for e in self._live():
             if e.kind == "PERSON" and e.evidence:
                 people.setdefault(e.key, []).append(e)
+                for f in e.firsts:
+                    firsts.setdefault(f, []).append(e)
+        for f, owners in firsts.items():
+            # `Heather said` after `Heather Brandt`: a known first name of one person only
+            if f not in people and len(owners) == 1 and gender_of(f) is not None:
+                people[f] = owners
         doc = self.doc
         for t in self.tokens:
             if t.i in self._tok_entity or t.i in self._excluded or t.tag_ != "NNP" \
