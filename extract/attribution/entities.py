@@ -333,10 +333,11 @@ class ArticleEntities:
             # a line break ends a sentence whatever the parser says: paragraphs are never
             # one sentence, though a closing quotation mark often hides the break from it
             pieces.append([])
-            for t in sent:
-                if pieces[-1] and "\n" in self.doc[t.i - 1].whitespace_ + (
-                        self.doc[t.i - 1].text if self.doc[t.i - 1].is_space else ""):
-                    pieces.append([])
+            for t in self.tokens[sent.start : sent.end]:
+                if pieces[-1]:
+                    prev = self.tokens[t.i - 1]
+                    if "\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text:
+                        pieces.append([])
                 pieces[-1].append(t)
         ranks = []
         rank = 0
@@ -411,9 +412,11 @@ class ArticleEntities:
     def _join_nicknames(self, spans: list[SpacySpan]) -> list[SpacySpan]:
         """`Robert C. "Bobby" Scott`: a quoted nickname inside a name is one name, which
         the tagger splits at the marks."""
-        doc = self.doc
+        doc = self.tokens
         for i in range(1, len(doc) - 3):
-            if not (doc[i].text in _NAME_MARKS and doc[i + 2].text in _NAME_MARKS
+            if doc[i].text not in _NAME_MARKS:
+                continue
+            if not (doc[i + 2].text in _NAME_MARKS
                     and doc[i + 1].text[:1].isupper() and doc[i - 1].text[:1].isupper()
                     and doc[i + 3].text[:1].isupper() and doc[i + 3].tag_ == "NNP"):
                 continue
@@ -425,7 +428,7 @@ class ArticleEntities:
             while end < len(doc) and doc[end].tag_ == "NNP" and doc[end].text[:1].isupper():
                 end += 1
             spans = [sp for sp in spans if sp.end <= start or sp.start >= end]
-            spans.append(SpacySpan(doc, start, end, label="PERSON"))
+            spans.append(SpacySpan(self.doc, start, end, label="PERSON"))
         return spans
 
     def _clean(self, span: SpacySpan) -> list[Token]:

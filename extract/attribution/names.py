@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MALE = frozenset(
     """
@@ -110,6 +111,7 @@ def clean_name(name: str, person: bool = False) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def name_key(word: str) -> str:
     """A word of a name as compared: lower case, typographic apostrophes plain, no dots."""
     return fix_mojibake(word).translate(_APOSTROPHES).replace(".", "").lower()
