@@ -58,7 +58,6 @@ _DECAY = 0.5
 _SUBJECT_WEIGHT = 0.8
 _SPEAKER_WEIGHT = 0.5
 _UNKNOWN_GENDER = 0.8
-_NAME_GENDER_MISMATCH = 0.05
 # a "person" with one word for a name and nothing else to show it is one (no first name,
 # title or role): often a tagger's mistake (`Twitter`, `Beehive`)
 _WEAK_PERSON = 0.4
@@ -392,6 +391,17 @@ class ArticleEntities:
                        and not _is_title(doc[end])):
                     end += 1
                 if end - i >= 2:
+                    spans.append(SpacySpan(doc, i, end, label="PERSON"))
+                    i = end
+                    continue
+            if t.tag_ == "NNP" and i not in taken and t.text[:1].isupper() and \
+                    gender_of(t.text) is not None and (i == 0 or doc[i - 1].tag_ != "NNP"):
+                # `Joel Petrakis, an analyst`: a known first name and a surname
+                end = i + 1
+                while end < len(doc) and end - i < 3 and doc[end].tag_ == "NNP" and \
+                        doc[end].text[:1].isupper() and end not in taken:
+                    end += 1
+                if end - i >= 2 and (end == len(doc) or doc[end].tag_ not in ("NNP", "NNPS")):
                     spans.append(SpacySpan(doc, i, end, label="PERSON"))
                     i = end
                     continue
@@ -879,11 +889,11 @@ class ArticleEntities:
         scored: list[tuple[float, Resolution]] = []
         for entity in self._live():
             if gender in ("m", "f"):
-                if entity.kind != "PERSON" or entity.gender_sure and entity.gender != gender:
+                if entity.kind != "PERSON":
                     continue
-                # a first-name list errs (`Terry`): its gender only weighs
-                factor = 1.0 if entity.gender == gender else (
-                    _UNKNOWN_GENDER if entity.gender is None else _NAME_GENDER_MISMATCH)
+                if entity.gender is not None and entity.gender != gender:
+                    continue
+                factor = 1.0 if entity.gender == gender else _UNKNOWN_GENDER
                 if not entity.evidence:
                     factor *= _WEAK_PERSON
             elif gender == "n":

@@ -205,8 +205,8 @@ def test_pronoun_is_not_given_to_a_place_the_tagger_called_a_person(nlp):
     assert name_at(nlp, text, "he") == "Amos Greer"
 
 
-def test_first_name_gender_weighs_but_does_not_forbid(nlp):
-    # Kerry is on no list; "she" after her sentence is hers
+def test_unisex_first_name_takes_the_pronoun_used_for_them(nlp):
+    # Kerry (like Terry, Leslie) is on no gender list: "she" after her sentence is hers
     text = "Kerry Vance, a nurse, testified first. She said the ward was short of staff."
     assert name_at(nlp, text, "She") == "Kerry Vance"
 
