@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -42,7 +43,7 @@ from newsetl.extract.attribution.lexicon import (
     TITLES,
 )
 from newsetl.extract.attribution.marks import Segment, doc_text, paragraphs, quoted_extents
-from newsetl.extract.attribution.names import gender_of
+from newsetl.extract.attribution.names import clean_name, gender_of, name_key, same_first_name
 from newsetl.values import SourceType
 
 Span = tuple[int, int]
@@ -57,19 +58,42 @@ _DECAY = 0.5
 _SUBJECT_WEIGHT = 0.8
 _SPEAKER_WEIGHT = 0.5
 _UNKNOWN_GENDER = 0.8
+# a "person" with one word for a name and nothing else to show it is one (no first name,
+# title or role): often a tagger's mistake (`Twitter`, `Beehive`)
+_WEAK_PERSON = 0.4
 # a person first mentioned in the last two sentences is new to the story: the likeliest
 # "she said" after a quote of someone else ("a person introduced since the last quote
 # beats the last speaker")
 _NEW_PERSON = 1.5
 _NEW_WITHIN = 2
 _MAX_SENTENCES_BACK = 6
+# a bare surname shared by several people goes to the most prominent: full-name mentions
+# count one each, a heading this much, and being the first of them named this much
+_HEADED_WEIGHT = 3.0
+_FIRST_NAMED_WEIGHT = 2.0
+_NAMESAKE_WINDOW = 3  # sentences: a namesake named this recently, alone, is the one meant
 # words that head an organisation's own units: `X campaign`, `the Obama administration`
 _OWNED_ORGS = frozenset({"campaign", "administration"})
 # descriptions that pick the latest organisation of the article (`the company said`)
 _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
-    "ministry government party union council board commission bureau office".split()
+    "ministry government party union council board commission bureau office bank fund "
+    "panel institute association federation foundation university hospital".split()
 )
+# what an organisation's own name may say for a generic description of it: `the union`
+# is the Association of Flight Attendants, `the agency` the Congressional Budget Office
+_GENERIC_NAME_WORDS = {
+    "union": {"union", "association", "federation", "workers", "brotherhood", "guild"},
+    "agency": {"agency", "office", "administration", "service", "bureau", "commission",
+               "department"},
+    "panel": {"panel", "committee", "commission", "board"},
+    "group": {"group", "coalition", "alliance", "association", "committee", "fund",
+              "foundation", "institute", "center", "centre", "council"},
+    "department": {"department", "ministry"},
+    "ministry": {"ministry", "department"},
+    "organization": {"organization", "organisation", "association", "group"},
+    "organisation": {"organization", "organisation", "association", "group"},
+}
 # words that make a name an organisation's
 ORG_WORDS = frozenset(
     "inc inc. corp corp. co co. ltd llc plc group union council party committee department "
@@ -78,8 +102,14 @@ ORG_WORDS = frozenset(
     "league network news times post press center centre coalition alliance".split()
 )
 # artifacts that carry language: a definite one speaks for its maker
-ARTIFACTS = frozenset("statement statements tweet tweets letter memo release ad ads video "
-                      "email post message filing".split())
+ARTIFACTS = frozenset(
+    "statement statements tweet tweets letter memo release ad ads video email post message "
+    "filing poll polls survey surveys study studies analysis report reports brief ruling "
+    "decision complaint lawsuit database research book clip spot slide document documents "
+    "findings estimate estimates projection projections audit review opinion order "
+    "transcript website".split())
+# the prepositions naming an artifact's maker: `a video by the committee`, `a poll from X`
+_MAKER_PREPS = frozenset({"by", "from"})
 # nouns for a public person that a definite description uses for the story's protagonist
 PERSON_ROLES = frozenset(
     "candidate nominee senator president governor mayor congressman congresswoman judge "
@@ -94,6 +124,18 @@ _NOT_NAMES = frozenset(
     "breaking update updated watch read editor note photo video live exclusive analysis "
     "opinion q a question answer what why how when where who next more related".split()
 )
+
+
+class _Mention(NamedTuple):
+    """One named mention: its entity, words, tokens, head token, the word before it
+    (a title or honorific) and whether it lies inside a quote."""
+
+    entity: int
+    words: tuple[str, ...]
+    tokens: tuple[int, ...]
+    head: int
+    before: str
+    quoted: bool
 
 
 @dataclass(frozen=True)
@@ -122,12 +164,16 @@ class Entity:
     unquoted: set[tuple[str, ...]] = field(default_factory=set)
     firsts: set[str] = field(default_factory=set)
     gender: str | None = None
+    gender_sure: bool = False  # from an honorific or a pronoun, not a first-name list
     roles: set[str] = field(default_factory=set)
     role_mods: set[str] = field(default_factory=set)
     mentions: list[int] = field(default_factory=list)  # token indices of mention heads
     spoke: list[int] = field(default_factory=list)  # token indices where it is a cue's subject
     acronym: str | None = None
     fixed_name: str | None = None  # `Clinton campaign`: a derived name, not a mention
+    headed: bool = False  # named in a heading (the headline): what the story is about
+    evidence: bool = False  # a person for sure: a first name, a title, a person's role
+    merged: int | None = None  # the entity this one turned out to be (its mentions moved)
 
     @property
     def type(self) -> str:
@@ -148,17 +194,32 @@ class Entity:
             # an organisation's spelled-out name beats its acronym
             best = max(names, key=lambda n: (len(n) > 1 or not "".join(n[:1]).isupper(),
                                              len(n), sum(map(len, n))))
-        return self.printed.get(best, " ".join(best))
+        return clean_name(self.printed.get(best, " ".join(best)), self.kind == "PERSON")
 
 
 def _norm(words: Sequence[str]) -> str:
-    words = [w.replace(".", "").lower() for w in words]
+    words = [name_key(w) for w in words]
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(w for w in words if w)
 
 
 _PERSON_SUFFIX = re.compile(r"(man|woman|er|or|ist|ian)$")
+
+
+_FEMALE_NOUNS = frozenset("woman mother wife widow daughter sister lady actress girl "
+                          "grandmother aunt niece queen princess".split())
+_MALE_NOUNS = frozenset("man father husband widower son brother boy grandfather uncle "
+                        "nephew king prince".split())
+
+
+def _noun_gender(word: str) -> str | None:
+    """The gender a person noun says (`businessman`, `congresswoman`, `widow`), if any."""
+    if word in _FEMALE_NOUNS or word.endswith("woman"):
+        return "f"
+    if word in _MALE_NOUNS or word.endswith("man") and not word.endswith(("human", "german")):
+        return "m"
+    return None
 
 
 def _is_person_noun(word: str) -> bool:
@@ -172,7 +233,7 @@ _GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 def _surname(words: Sequence[str]) -> str:
     """A person's surname, lower case, a generation (`Jr.`, `IV`) aside."""
     rest = [w for w in words if w.lower() not in _GENERATIONS] or list(words)
-    return rest[-1].lower()
+    return name_key(rest[-1])
 
 
 def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
@@ -181,6 +242,35 @@ def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
 
 def _acronym(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and"))
+
+
+_PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–]\s*[^()\n]{1,30}\)"
+                        r"|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,12}(?=[,.;)]|\s)")
+# words a headline leaves in lower case
+_SMALL_WORDS = frozenset("a an and as at but by for from if in into nor of off on or over per "
+                         "so than the to up via vs with yet".split())
+
+
+def _title_case(para: str) -> bool:
+    """A heading in title case (`Black Lawmakers Rip Donald Trump Over Birther Claim`):
+    three words or more, every word but the small ones capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", para)
+    if len(words) < 3 or len(words) > 25:
+        return False
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and \
+        sum(w.lower() not in _SMALL_WORDS for w in words) >= 3
+
+
+_NAME_MARKS = frozenset('"“”\'‘’')
+
+
+def _nickname(span: SpacySpan) -> str | None:
+    """The quoted nickname inside a name (`Robert C. "Bobby" Scott`), lower case."""
+    toks = list(span)
+    for k in range(len(toks) - 2):
+        if toks[k].text in _NAME_MARKS and toks[k + 2].text in _NAME_MARKS:
+            return name_key(toks[k + 1].text)
+    return None
 
 
 def _is_title(t: Token) -> bool:
@@ -208,6 +298,8 @@ class ArticleEntities:
         self.authors = tuple(a for a in authors if a)
         self.entities: list[Entity] = []
         self._tok_entity: dict[int, int] = {}  # token index -> entity id (named mentions)
+        self._named: list[_Mention] = []
+        self._sure: dict[int, int] = {}  # entity id -> bare surnames its honorific made sure
         self._plural: list[tuple[int, Resolution]] = []  # plural antecedents: head, resolution
         self._pronoun: dict[int, Resolution] = {}
         self._in_quote = self._quoted_tokens()
@@ -235,13 +327,24 @@ class ArticleEntities:
         """Each token's sentence, and each sentence's rank counting only sentences with
         words outside quotes (so quoted paragraphs do not age a speaker)."""
         sent_of = [0] * len(self.doc)
+        pieces: list[list[Token]] = []
+        for sent in self.doc.sents:
+            # a line break ends a sentence whatever the parser says: paragraphs are never
+            # one sentence, though a closing quotation mark often hides the break from it
+            pieces.append([])
+            for t in self.tokens[sent.start : sent.end]:
+                if pieces[-1]:
+                    prev = self.tokens[t.i - 1]
+                    if "\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text:
+                        pieces.append([])
+                pieces[-1].append(t)
         ranks = []
         rank = 0
-        for si, sent in enumerate(self.doc.sents):
-            if any(not self._in_quote[t.i] and not t.is_punct and not t.is_space for t in sent):
+        for si, piece in enumerate(pieces):
+            if any(not self._in_quote[t.i] and not t.is_punct and not t.is_space for t in piece):
                 rank += 1
             ranks.append(rank)
-            for t in sent:
+            for t in piece:
                 sent_of[t.i] = si
         return sent_of, ranks
 
@@ -261,9 +364,12 @@ class ArticleEntities:
                 and len(words) <= 12
             is_heading = len(words) <= 8 and not para.rstrip().endswith((".", "?", "!", '"', "”", ":")) \
                 and not any(t.tag_.startswith("VB") for t in span)
-            if is_caps or is_byline or is_heading:
+            if is_caps or is_byline or is_heading or _title_case(para):
                 out.update(t.i for t in span)
                 continue
+            # a party and state after a name: `(D-Va.)`, `, R-Wis.,`
+            for m in _PARTY_TAG.finditer(para):
+                out.update(t.i for t in span if ps + m.start() <= t.idx < ps + m.end())
             # a dateline: `WASHINGTON (AP) —` before the story's first words
             m = re.match(r"^[A-Z][A-Z .,'-]+(\([A-Za-z]+\))?\s*[—–-]+\s", para)
             if m:
@@ -288,7 +394,19 @@ class ArticleEntities:
                     spans.append(SpacySpan(doc, i, end, label="PERSON"))
                     i = end
                     continue
+            if t.tag_ == "NNP" and i not in taken and t.text[:1].isupper() and \
+                    gender_of(t.text) is not None and (i == 0 or doc[i - 1].tag_ != "NNP"):
+                # `Joel Petrakis, an analyst`: a known first name and a surname
+                end = i + 1
+                while end < len(doc) and end - i < 3 and doc[end].tag_ == "NNP" and \
+                        doc[end].text[:1].isupper() and end not in taken:
+                    end += 1
+                if end - i >= 2 and (end == len(doc) or doc[end].tag_ not in ("NNP", "NNPS")):
+                    spans.append(SpacySpan(doc, i, end, label="PERSON"))
+                    i = end
+                    continue
             i += 1
+        spans = self._join_nicknames(spans)
         out = []
         for span in sorted(spans, key=lambda s: s.start):
             start = span.start
@@ -301,8 +419,34 @@ class ArticleEntities:
                 out.append(SpacySpan(doc, start, span.end, label=span.label_))
         return out
 
+    def _join_nicknames(self, spans: list[SpacySpan]) -> list[SpacySpan]:
+        """`Robert C. "Bobby" Scott`: a quoted nickname inside a name is one name, which
+        the tagger splits at the marks."""
+        doc = self.tokens
+        for i in range(1, len(doc) - 3):
+            if doc[i].text not in _NAME_MARKS:
+                continue
+            if not (doc[i + 2].text in _NAME_MARKS
+                    and doc[i + 1].text[:1].isupper() and doc[i - 1].text[:1].isupper()
+                    and doc[i + 3].text[:1].isupper() and doc[i + 3].tag_ == "NNP"):
+                continue
+            start = next((sp.start for sp in spans if sp.start <= i - 1 < sp.end
+                          and sp.label_ == "PERSON"), None)
+            if start is None:
+                continue
+            end = i + 3
+            while end < len(doc) and doc[end].tag_ == "NNP" and doc[end].text[:1].isupper():
+                end += 1
+            spans = [sp for sp in spans if sp.end <= start or sp.start >= end]
+            spans.append(SpacySpan(self.doc, start, end, label="PERSON"))
+        return spans
+
     def _clean(self, span: SpacySpan) -> list[Token]:
         toks = list(span)
+        # `Robert C. "Bobby" Scott`: the nickname is an alias, not a word of the name
+        marks = [k for k, t in enumerate(toks) if t.text in _NAME_MARKS]
+        if len(marks) == 2 and marks[1] == marks[0] + 2:
+            toks = toks[: marks[0]] + toks[marks[1] + 1 :]
         # `The Huffington Post's Scott Conroy`: the name after an owner's possessive
         cut = [k for k, t in enumerate(toks[:-1]) if t.text in ("'s", "’s")]
         if cut and toks[cut[-1] + 1].text[:1].isupper():
@@ -311,6 +455,9 @@ class ArticleEntities:
             toks = toks[1:]
         while toks and (toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
             toks = toks[:-1]
+        if toks and TITLES.get(toks[-1].lower_) and toks[-1].i + 1 < len(self.doc) and \
+                self.doc[toks[-1].i + 1].text[:1].isupper():
+            return []  # `Charlotte Mayor` before `Jennifer Roberts`: a description
         # `envoy to Chile Ruth Baines`: a place glued before a first name
         if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN":
             if gender_of(toks[1].text) is not None and gender_of(toks[0].text) is None:
@@ -322,6 +469,7 @@ class ArticleEntities:
         by_key: dict[str, list[Entity]] = {}
         text = doc_text(doc)
         headed: list[tuple[str, ...]] = []  # full names seen in headings, bylines...
+        self._named = []
         for span in self._name_spans():
             toks = self._clean(span)
             if toks and any(t.i in self._excluded for t in toks):
@@ -334,7 +482,10 @@ class ArticleEntities:
             if not any(w[:1].isupper() for w in words):
                 continue  # `the regional chamber`: a description, not a name
             kind = self._kind(span, toks)
-            entity = self._attach(by_key, kind, words)
+            before = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
+            gender = HONORIFIC_GENDER.get(before) or (
+                gender_of(words[0]) if len(words) > 1 and kind == "PERSON" else None)
+            entity = self._attach(by_key, kind, words, gender)
             if entity is None:
                 key = _surname(words) if kind == "PERSON" else _norm(words)
                 entity = Entity(id=len(self.entities), kind=kind, key=key)
@@ -348,32 +499,209 @@ class ArticleEntities:
                 entity.kind = "PERSON"
             if words not in entity.names:
                 entity.names.append(words)
-                entity.printed[words] = text[toks[0].idx : toks[-1].idx + len(toks[-1])]
+                contiguous = toks[-1].i - toks[0].i == len(toks) - 1
+                entity.printed[words] = text[toks[0].idx : toks[-1].idx + len(toks[-1])] \
+                    if contiguous else " ".join(words)
+            nick = _nickname(span)
+            if nick and entity.kind == "PERSON":
+                entity.firsts.add(nick)
             if len(words) > 1 and entity.kind == "PERSON":
-                entity.firsts.add(words[0].lower())
+                if not entity.firsts and not entity.gender_sure:
+                    entity.gender = None  # a lone word's hint gives way to a first name
+                entity.firsts.add(name_key(words[0]))
                 entity.gender = entity.gender or gender_of(words[0])
-            prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-            entity.gender = HONORIFIC_GENDER.get(prev) or entity.gender
-            if span.start > 0 and _is_title(doc[span.start - 1]) and TITLES[prev]:
-                entity.roles.add(TITLES[prev])
+                entity.evidence = entity.evidence or span.label_ == "PERSON" or \
+                    gender_of(words[0]) is not None
+            prev = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
+            honorific = HONORIFIC_GENDER.get(prev)
+            entity.gender = honorific or entity.gender
+            entity.gender_sure = entity.gender_sure or bool(honorific)
+            if len(words) == 1 and entity.kind == "PERSON" and entity.gender is None \
+                    and not entity.firsts:
+                entity.gender = gender_of(words[0])  # `Melanie`; a hint only (`Warren`)
+            if toks[0].i > 0 and _is_title(toks[0].nbor(-1)):
+                entity.evidence = entity.evidence or entity.kind == "PERSON"
+                if TITLES[prev]:
+                    entity.roles.add(TITLES[prev])
             head = toks[-1] if entity.kind == "PERSON" else span.root
             quoted = self._in_quote[head.i]
             if not quoted:
                 entity.unquoted.add(words)
                 entity.mentions.append(head.i)
-            for t in toks:
-                self._tok_entity[t.i] = entity.id
-            if span.root.i not in self._tok_entity:
-                self._tok_entity[span.root.i] = entity.id
-        # a heading's full name is no mention, but it says how full the name is
+            ids = [t.i for t in toks] + ([span.root.i] if span.root.i not in self._tok_entity
+                                         else [])
+            for i in ids:
+                self._tok_entity[i] = entity.id
+            self._named.append(_Mention(entity.id, words, tuple(ids), head.i, prev, quoted))
+        # a heading's full name is no mention, but it says how full the name is and what
+        # the story is about; a heading's capitals make any phrase look like a name
+        # (`Lawmakers Rip Donald Trump`), so only a known first name or initial counts
         for words in headed:
-            for entity in self.entities:
+            if gender_of(words[0]) is None and len(words[0].strip(".")) > 1:
+                words = words[1:]
+                if len(words) < 2 or gender_of(words[0]) is None:
+                    continue
+            for entity in self._live():
                 if entity.kind == "PERSON" and entity.key == _surname(words) and (
-                    not entity.firsts or words[0].lower() in entity.firsts
-                ) and words not in entity.names:
-                    entity.names.append(words)
-                    entity.unquoted.add(words)
-                    entity.firsts.add(words[0].lower())
+                    not entity.firsts or name_key(words[0]) in entity.firsts
+                ):
+                    if words not in entity.names:
+                        entity.names.append(words)
+                        entity.unquoted.add(words)
+                    entity.firsts.add(name_key(words[0]))
+                    entity.headed = True
+        self._merge_first_names()
+        self._split_namesakes()
+        self._index_bare_surnames()
+
+    def _index_bare_surnames(self) -> None:
+        """`Lynch said` where the tagger labelled no entity: a capitalised proper noun that
+        is the surname of a person of the article is a mention of that person (so that
+        pronouns after it find them)."""
+        people: dict[str, list[Entity]] = {}
+        firsts: dict[str, list[Entity]] = {}
+        for e in self._live():
+            if e.kind == "PERSON" and e.evidence:
+                people.setdefault(e.key, []).append(e)
+                for f in e.firsts:
+                    firsts.setdefault(f, []).append(e)
+        for f, owners in firsts.items():
+            # `Heather said` after `Heather Brandt`: a known first name of one person only
+            if f not in people and len(owners) == 1 and gender_of(f) is not None:
+                people[f] = owners
+        doc = self.doc
+        for t in self.tokens:
+            if t.i in self._tok_entity or t.i in self._excluded or t.tag_ != "NNP" \
+                    or not t.text[:1].isupper():
+                continue
+            cands = people.get(name_key(t.text))
+            if not cands:
+                continue
+            left = doc[t.i - 1] if t.i > 0 else None
+            right = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if right is not None and right.tag_ in ("NNP", "NNPS") or left is not None and \
+                    left.tag_ in ("NNP", "NNPS") and not _is_title(left):
+                continue  # part of another name (`Lynch Street`, `Kathy Lynch`)
+            before = left.lower_ if left is not None else ""
+            entity = cands[0] if len(cands) == 1 else self._most_prominent(
+                self._narrow(cands, before))
+            quoted = self._in_quote[t.i]
+            self._tok_entity[t.i] = entity.id
+            self._named.append(_Mention(entity.id, (t.text,), (t.i,), t.i, before, quoted))
+            if not quoted:
+                entity.mentions.append(t.i)
+                entity.mentions.sort()
+
+    def _live(self) -> list[Entity]:
+        """The entities not merged into another."""
+        return [e for e in self.entities if e.merged is None]
+
+    def _move(self, k: int, to: Entity) -> None:
+        """Give the named mention ``k`` to another entity."""
+        mention = self._named[k]
+        old = self.entities[self._tok_entity[mention.head]]
+        if old.id == to.id:
+            return
+        for i in mention.tokens:
+            self._tok_entity[i] = to.id
+        if mention.head in old.mentions:
+            old.mentions.remove(mention.head)
+            to.mentions.append(mention.head)
+            to.mentions.sort()
+        if mention.words not in to.names:
+            to.names.append(mention.words)
+        if not mention.quoted:
+            to.unquoted.add(mention.words)
+        self._named[k] = mention._replace(entity=to.id)
+
+    def _merge_first_names(self) -> None:
+        """`Heidi` after `Heidi Cruz`: a lone first name that one person of the article
+        has (and nobody has as a surname) is that person; a first name the tagger took for
+        a place or an organisation (`Melania`) too."""
+        people = [e for e in self._live() if e.kind == "PERSON" and e.firsts]
+        surnames = {e.key for e in self._live() if e.kind == "PERSON"}
+        for entity in self._live():
+            if any(len(n) > 1 for n in entity.names) or entity.fixed_name:
+                continue
+            key = name_key(entity.names[0][0]) if entity.names else ""
+            if gender_of(key) is None:
+                continue  # a word we cannot tell from a surname (`Obama` in `Obama Says`)
+            owners = [p for p in people if key in p.firsts and p.id != entity.id]
+            if len(owners) != 1 or key in surnames and entity.kind != "PERSON" or any(
+                p.key == key and p.id != entity.id for p in people
+            ):
+                continue
+            to = owners[0]
+            for k in [k for k, m in enumerate(self._named) if m.entity == entity.id]:
+                self._move(k, to)
+            to.roles |= entity.roles
+            entity.merged = to.id
+
+    def _split_namesakes(self) -> None:
+        """`Clinton` where the article has Bill and Hillary Clinton: each bare surname goes
+        to the namesake it can be, by its honorific (`Mr.`, `Mrs.`) and title (`President`);
+        else to the only one named in the last few sentences; else to the one the story is
+        about (``_prominence``). Mentions sure by their honorific count first."""
+        groups: dict[str, list[Entity]] = {}
+        for e in self._live():
+            if e.kind == "PERSON" and e.firsts:
+                groups.setdefault(e.key, []).append(e)
+        groups = {k: v for k, v in groups.items() if len(v) > 1}
+        if not groups:
+            return
+        bare = [k for k, m in enumerate(self._named)
+                if len(m.words) == 1 and _surname(m.words) in groups]
+        sure: dict[int, Entity] = {}
+        for k in bare:
+            m = self._named[k]
+            narrowed = self._narrow(groups[_surname(m.words)], m.before)
+            if len(narrowed) == 1:
+                sure[k] = narrowed[0]
+                self._sure[narrowed[0].id] = self._sure.get(narrowed[0].id, 0) + 1
+        last: dict[int, int] = {}
+        todo = set(bare)
+        for k in sorted(range(len(self._named)), key=lambda k: self._named[k].head):
+            m = self._named[k]
+            if k not in todo:
+                last[m.entity] = m.head
+                continue
+            chosen = sure.get(k)
+            if chosen is None:
+                pool = self._narrow(groups[_surname(m.words)], m.before)
+                active = [e for e in pool if e.id in last
+                          and self._age(last[e.id], m.head) <= _NAMESAKE_WINDOW]
+                if len(active) == 1:
+                    chosen = active[0]
+                else:
+                    chosen = self._most_prominent(active or pool)
+            last[chosen.id] = m.head
+            self._move(k, chosen)
+
+    def _narrow(self, cands: Sequence[Entity], before: str) -> list[Entity]:
+        """The namesakes an honorific's gender and a title's role allow."""
+        gender = HONORIFIC_GENDER.get(before)
+        if gender:
+            cands = [e for e in cands if e.gender == gender] or cands
+        role = TITLES.get(before)
+        if role:
+            cands = [e for e in cands if role in e.roles] or cands
+        return list(cands)
+
+    def _most_prominent(self, cands: Sequence[Entity]) -> Entity:
+        """The namesake the story is most about; the one named first breaks ties."""
+        def first(e: Entity) -> int:
+            return min((m.head for m in self._named if m.entity == e.id and len(m.words) > 1),
+                       default=10**9)
+
+        earliest = min(cands, key=first)
+        return max(cands, key=lambda e: (self._prominence(e) + (
+            _FIRST_NAMED_WEIGHT if e is earliest else 0.0), -first(e)))
+
+    def _prominence(self, entity: Entity) -> float:
+        """How much the story is about a person: full-name mentions, a heading, and being
+        the first of its surname named."""
+        full = sum(1 for m in self._named if m.entity == entity.id and len(m.words) > 1)
+        return full + self._sure.get(entity.id, 0) + (_HEADED_WEIGHT if entity.headed else 0.0)
 
     def _kind(self, span: SpacySpan, toks: list[Token]) -> str:
         words = [t.text for t in toks]
@@ -384,23 +712,31 @@ class ArticleEntities:
             return "ORG"  # `the Guild`, `the Shipbuilders' Guild`: no person takes an article
         if span.label_ == "PERSON" or (prev is not None and _is_title(prev)):
             return "PERSON"
-        if len(toks) in (2, 3) and all(t.tag_ == "NNP" for t in toks) and not (
-            {w.lower() for w in words} & ORG_WORDS
-        ) and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
+        if span.label_ == "ORG" and len(toks) in (2, 3) and all(t.tag_ == "NNP" for t in toks) \
+                and not ({w.lower() for w in words} & ORG_WORDS) and (
+                    prev is None or prev.lower_ != "the") \
+                and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
             return "PERSON"  # `Nadia Osei said`: two names speaking are a person
         if len(words) >= 2 and gender_of(words[0]) is not None:
             return "PERSON"
         return span.label_
 
-    def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...]):
-        """The known entity this name belongs to (same surname and compatible first name,
-        same organisation name or acronym), or None."""
+    def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...],
+                gender: str | None = None):
+        """The known entity this name belongs to (same surname, compatible first name and
+        gender, same organisation name or acronym), or None."""
         if kind == "PERSON" or len(words) == 1:
             key = _surname(words)
-            first = words[0].lower() if len(words) > 1 else None
+            first = name_key(words[0]) if len(words) > 1 else None
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
+            if gender:
+                # `Mr. Obama` is not Michelle Obama
+                people = [e for e in people if e.gender in (None, gender)
+                          or not (e.gender_sure or e.firsts)] or (
+                    [] if len(words) > 1 else people)
             for entity in reversed(people):
-                if first is None or not entity.firsts or first in entity.firsts or (
+                if first is None or not entity.firsts or any(
+                    same_first_name(first, f) for f in entity.firsts) or (
                     len(first) <= 2 and any(f.startswith(first[0]) for f in entity.firsts)
                 ) or any(_suffix(words, n) or _suffix(n, words) for n in entity.names):
                     # `Wasserman Schultz` is the end of `Debbie Wasserman Schultz`
@@ -415,7 +751,7 @@ class ArticleEntities:
                         return entity
             if len(words) == 1:
                 # a surname met first inside a longer name ("Obama administration")
-                for entity in self.entities:
+                for entity in self._live():
                     if entity.kind == "PERSON" and any(_surname(n) == key for n in entity.names):
                         return entity
         if kind != "PERSON":
@@ -428,7 +764,7 @@ class ArticleEntities:
                 if found:
                     return found[-1]
             if len(words) == 1:
-                for entity in by_key.get(words[0].lower(), []):
+                for entity in by_key.get(name_key(words[0]), []):
                     return entity
                 # `the Times` after `The New York Times`: the end of a longer name
                 for entity in reversed(self.entities):
@@ -543,17 +879,23 @@ class ArticleEntities:
                 entity = self.entities[res.entity]
                 entity.mentions.append(t.i)
                 entity.mentions.sort()
-                if entity.kind == "PERSON" and entity.gender is None and res.how == "pronoun":
+                if entity.kind == "PERSON" and res.how == "pronoun" and entity.gender is None \
+                        and PRONOUNS[low] in ("m", "f"):
                     entity.gender = PRONOUNS[low]
+                    entity.gender_sure = True
 
     def _antecedent(self, t: Token, gender: str) -> Resolution | None:
         at = t.i
         scored: list[tuple[float, Resolution]] = []
-        for entity in self.entities:
+        for entity in self._live():
             if gender in ("m", "f"):
-                if entity.kind != "PERSON" or entity.gender not in (gender, None):
+                if entity.kind != "PERSON":
+                    continue
+                if entity.gender is not None and entity.gender != gender:
                     continue
                 factor = 1.0 if entity.gender == gender else _UNKNOWN_GENDER
+                if not entity.evidence:
+                    factor *= _WEAK_PERSON
             elif gender == "n":
                 if entity.kind == "PERSON":
                     continue
@@ -565,9 +907,13 @@ class ArticleEntities:
             s = self._salience(entity, at) * factor
             first = next((m for m in entity.mentions if m < at), None)
             if s > 0 and first is not None and self._age(first, at) <= _NEW_WITHIN and \
-                    entity.kind == "PERSON" and not [m for m in entity.spoke if m < at]:
+                    entity.kind == "PERSON" and entity.evidence and \
+                    not [m for m in entity.spoke if m < at]:
                 s *= _NEW_PERSON
             if s > 0:
+                # of two as salient, the one mentioned last
+                last = max((m for m in entity.mentions if m < at), default=0)
+                s += last * 1e-9
                 scored.append((s, Resolution(entity.display(), entity.type, entity.id, "pronoun")))
         if gender == "p":
             for tok, res in self._plural:
@@ -628,9 +974,7 @@ class ArticleEntities:
             return Resolution(author, "author", None, "author")
         if low in SECOND_PERSON:
             return Resolution(None, "anonymous", None, "generic")
-        if head.text[:1].isupper() and head.i not in self._excluded and (
-            head.tag_.startswith("NN") or head.text.isupper()
-        ):
+        if head.text[:1].isupper() and (head.tag_.startswith("NN") or head.text.isupper()):
             # a name the tagger did not label here: the entity with that surname or name
             found = self._by_key(head)
             if found is not None:
@@ -645,10 +989,14 @@ class ArticleEntities:
         """The entity whose surname or name is ``head``'s word: the one mentioned last
         before it, else the first after."""
         key = head.text.lower().removesuffix("'s").removesuffix("’s")
-        found = [e for e in self.entities if e.key == key or (e.kind != "PERSON" and e.acronym
+        found = [e for e in self._live() if e.key == key or (e.kind != "PERSON" and e.acronym
                                                                and e.acronym.lower() == key)]
         if not found:
             return None
+        people = [e for e in found if e.kind == "PERSON" and e.firsts]
+        if len(people) > 1:
+            prev = head.nbor(-1).lower_ if head.i > 0 else ""
+            return self._most_prominent(self._narrow(people, prev))
         before = [(max([m for m in e.mentions if m < head.i], default=-1), e) for e in found]
         best = max(before, key=lambda x: x[0])
         return best[1] if best[0] >= 0 else found[0]
@@ -682,10 +1030,31 @@ class ArticleEntities:
         return None
 
     def _named_within(self, head: Token) -> Resolution | None:
-        """A name in apposition to a descriptor, or ending it (`envoy to Chile Ruth Baines`)."""
+        """A name in apposition to a descriptor (`Scott's niece, state Del. Marcia Price,`,
+        also where the parse missed the apposition), or ending it (`envoy to Chile Ruth
+        Baines`): the name wins over the description."""
         for c in head.children:
             if c.dep_ == "appos" and c.i in self._tok_entity:
                 return self.resolve_token(c)
+            if c.dep_ == "appos" and _is_person_noun(head.lower_):
+                near = [c, *(g for g in c.children if g.dep_ in ("compound", "appos", "flat"))]
+                named = [t for t in near if t.i in self._tok_entity and
+                         self.entities[self._tok_entity[t.i]].kind == "PERSON"]
+                if named:
+                    return self.resolve_token(named[-1])
+        doc = self.doc
+        if _is_person_noun(head.lower_) and head.i + 2 < len(doc) and doc[head.i + 1].text == ",":
+            k = head.i + 2
+            while k < len(doc) and k - head.i < 8 and (_is_title(doc[k]) or doc[k].tag_ == "NNP"):
+                if k in self._tok_entity and self.entities[self._tok_entity[k]].kind == "PERSON":
+                    end = k
+                    while end + 1 < len(doc) and self._tok_entity.get(end + 1) == \
+                            self._tok_entity[k]:
+                        end += 1
+                    if end + 1 < len(doc) and doc[end + 1].text in (",", "(", "-", "—"):
+                        return self.resolve_token(doc[end])
+                    break
+                k += 1
         for c in head.rights:
             if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at"):
                 for obj in c.children:
@@ -711,10 +1080,14 @@ class ArticleEntities:
             res = self._pronoun.get(pron.i) if pron is not None else None
             if res is not None and res.name and res.entity is not None and res.type == "person":
                 return Resolution(f"{res.name.split()[-1]} {low}", "organisation", None, "owner")
-        if low in ARTIFACTS and (definite or owner is not None):
-            creator = self._creator(head, owner)
-            if creator is not None:
-                return creator
+        if low in ARTIFACTS:
+            maker = self._maker(head)
+            if maker is not None:
+                return maker
+            if definite or owner is not None:
+                creator = self._creator(head, owner)
+                if creator is not None:
+                    return creator
         if head.tag_ in ("NNP", "NNPS") and head.text[:1].isupper() and not indefinite \
                 and head.i not in self._excluded:
             # a proper noun the tagger did not label: keep it as written
@@ -743,6 +1116,30 @@ class ArticleEntities:
         if low in MEDIA_HEADS:
             return Resolution(None, "media", None, "descriptor")
         return Resolution(None, "anonymous", None, "descriptor")
+
+    def _maker(self, head: Token) -> Resolution | None:
+        """An artifact whose maker is named with it: `a Quinnipiac University poll`,
+        `Ivana Trump's brief`, `a video by the committee`, `an analysis released by the
+        agency`; None when it names none."""
+        for c in sorted(head.lefts, key=lambda c: -c.i):
+            if c.dep_ not in ("poss", "compound", "nmod"):
+                continue
+            for t in sorted(c.subtree, key=lambda t: -t.i):
+                if t.i in self._tok_entity or t.i in self._pronoun:
+                    found = self.resolve_token(t)
+                    if found.name:
+                        return found
+        for c in head.rights:
+            preps = [c] if c.dep_ == "prep" and c.lower_ in _MAKER_PREPS else [
+                g for g in c.children if c.dep_ == "acl" and g.dep_ in ("agent", "prep")
+                and g.lower_ in _MAKER_PREPS]
+            for prep in preps:
+                obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+                if obj is not None:
+                    found = self.resolve_token(obj)
+                    if found.name:
+                        return found
+        return None
 
     def _creator(self, head: Token, owner: Token | None) -> Resolution | None:
         """`the statement said`: an artifact speaks for whoever made it: its owner
@@ -786,10 +1183,13 @@ class ArticleEntities:
         else:
             return None
         party = {m for m in mods if m in ("republican", "democratic")}
+        gender = _noun_gender(low)
         best, best_s = None, 0.0
-        for entity in self.entities:
+        for entity in self._live():
             if want == "PERSON" and entity.kind != "PERSON":
                 continue
+            if gender and entity.gender and entity.gender != gender:
+                continue  # `the businessman` is no woman
             if want == "ORG" and entity.kind != "ORG":
                 continue
             if want == "MEDIA" and entity.kind != "MEDIA":
@@ -815,16 +1215,18 @@ class ArticleEntities:
     def _by_role(self, head: Token, low: str, mods: set[str]) -> Resolution | None:
         at = head.i
         candidates = []
-        for entity in self.entities:
+        for entity in self._live():
             if low in MEDIA_HEADS and entity.kind == "MEDIA":
                 pass
             elif low in _GENERIC_ORGS and entity.kind in ("ORG", "GPE"):
-                if low not in entity.key and (low not in ("company", "firm")
-                                              or entity.kind != "ORG"):
+                words = set(entity.key.split())
+                if not words & _GENERIC_NAME_WORDS.get(low, {low}) and (
+                        low not in ("company", "firm") or entity.kind != "ORG"):
                     continue
             elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
                 pass
-            elif low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles:
+            elif (low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles) and not (
+                    _noun_gender(low) and entity.gender and entity.gender != _noun_gender(low)):
                 party = {m for m in mods if m in ("republican", "democratic")}
                 if party and entity.role_mods & {"republican", "democratic"} and not (
                     party & entity.role_mods

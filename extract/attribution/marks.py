@@ -221,12 +221,18 @@ def scan(text: str) -> list[Segment]:
     return out
 
 
-def chains(segments: list[Segment]) -> list[list[Segment]]:
-    """Group run-on segments with the segment that re-opens them in the next paragraph."""
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s")
+"""a transcript's speaker label opening a quoted paragraph (`"PENCE: Well, look...`)"""
+
+
+def chains(segments: list[Segment], text: str = "") -> list[list[Segment]]:
+    """Group run-on segments with the segment that re-opens them in the next paragraph;
+    a paragraph opening with a transcript label (in ``text``) is another speaker's."""
     out: list[list[Segment]] = []
     current: list[Segment] = []
     for seg in segments:
-        if current and not current[-1].closed and seg.paragraph == current[-1].paragraph + 1:
+        if current and not current[-1].closed and seg.paragraph == current[-1].paragraph + 1 \
+                and not (text and TRANSCRIPT_LABEL.match(text, seg.start)):
             current.append(seg)
         else:
             if current:

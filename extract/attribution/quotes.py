@@ -21,9 +21,15 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from newsetl.extract.attribution.entities import ParsedArticle
+from newsetl.extract.attribution.entities import ArticleEntities, ParsedArticle
 from newsetl.extract.attribution.lexicon import EVALUATIVE_CUES, QUOTE_CUES
-from newsetl.extract.attribution.marks import Segment, chains, doc_text, paragraphs
+from newsetl.extract.attribution.marks import (
+    TRANSCRIPT_LABEL,
+    Segment,
+    chains,
+    doc_text,
+    paragraphs,
+)
 from newsetl.extract.attribution.sieve import Source, confidence, find_source, source_of_verb
 
 QUOTES_VERSION = "quotes-2"
@@ -314,7 +320,7 @@ def find_quotes(article: ParsedArticle) -> list[Quote]:
     if not article.segments:
         return []
     paras = paragraphs(text)
-    cands = [_candidate(text, doc, ch, paras) for ch in chains(article.segments)]
+    cands = [_candidate(text, doc, ch, paras) for ch in chains(article.segments, text)]
     blocked = [m for c in cands for m in c.marks]
     cands = _join_split(cands, doc, blocked)
     quotes: list[Quote] = []
@@ -323,8 +329,16 @@ def find_quotes(article: ParsedArticle) -> list[Quote]:
         if c.standalone:
             if not c.worthy:
                 continue  # a title or a scare quote
-            src = find_source(doc, c.spans, blocked, c.para_span, model,
-                              ends_sentence=c.ends_sentence)
+            src = _transcript_label(text, c, model)
+            if src is not None:
+                # `"WALLACE: Let's start ...`: the label is the speaker, not the words
+                start = src.span[1] + 1
+                while text[start].isspace():
+                    start += 1
+                c.spans[0] = (start, c.spans[0][1])
+            else:
+                src = find_source(doc, c.spans, blocked, c.para_span, model,
+                                  ends_sentence=c.ends_sentence)
             if src is None and last_direct and last_direct[0] == c.para - 1:
                 at_start = c.marks[0][0] == c.para_span[0]
                 if at_start:
@@ -353,6 +367,20 @@ def find_quotes(article: ParsedArticle) -> list[Quote]:
             # a quote paragraph after this one goes on in the same voice
             last_direct = (c.para_last, src)
     return quotes
+
+
+def _transcript_label(text: str, c: _Candidate, model: ArticleEntities) -> Source | None:
+    """The speaker of a quote that opens with a transcript label, resolved (its span ends
+    at the colon); None when the quote has none, or the label names nobody (`Q:`)."""
+    s, e = c.spans[0]
+    m = TRANSCRIPT_LABEL.match(text, s, min(e, s + 40))
+    if m is None or len(m.group(1).replace(".", "")) < 2:
+        return None
+    res = model.resolve(m.start(1), m.end(1))
+    if res.name is None:
+        return None
+    return Source(mention=m.group(1), span=(m.start(1), m.end(1)), name=res.name, type=res.type,
+                  cue=None, cue_span=None, how="label", resolved_how=res.how, entity=res.entity)
 
 
 def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
