@@ -172,7 +172,7 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
                        for name in PATH_SETTINGS}
     overrides["lock_timeout"] = max(settings.lock_timeout, 60.0)
     for name, value in (("interval", interval), ("workers", workers),
-                        ("task_runner", task_runner), ("data_dir", settings.data_dir)):
+                        ("task_runner", task_runner)):
         if value is not None:
             overrides[name] = value
     configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])

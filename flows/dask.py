@@ -19,7 +19,7 @@ from newsetl.flows.settings import ConfigError, Settings
 def dask_runner(settings: Settings) -> TaskRunner:
     """A DaskTaskRunner for the chunks: a local cluster, or the one at ``dask_address``."""
     try:
-        from prefect_dask import DaskTaskRunner
+        from prefect_dask.task_runners import DaskTaskRunner
     except ImportError:
         raise ConfigError("task_runner 'dask' needs prefect-dask: pip install "
                           "'newsetl[dask]'") from None
