@@ -376,8 +376,17 @@ def backfills(bench: Bench, sizes: tuple[int, ...]) -> dict[str, object]:
     return result
 
 
-def targets(kill_trials: int, as_json: bool) -> int:
-    """Measure every target; print the figures (and the ratios the targets name)."""
+MEASURES = ("rss", "workers", "dask", "sql", "notebook", "kills", "backfill")
+
+
+def targets(kill_trials: int, as_json: bool, only: str = "") -> int:
+    """Measure every target (or those of ``only``, comma separated, of MEASURES); print the
+    figures (and the ratios the targets name)."""
+    chosen = {name.strip() for name in only.split(",") if name.strip()} or set(MEASURES)
+
+    def want(name: str) -> bool:
+        return name in chosen
+
     work = Path(tempfile.mkdtemp(prefix="newsetl-targets-"))
     from newsetl.flows.prefect_server import local_server
 
@@ -391,39 +400,48 @@ def targets(kill_trials: int, as_json: bool) -> int:
         with local_server(home) as url:
             bench = Bench(work, {**env, "PREFECT_API_URL": f"{url}/api"})
             try:
-                small, large = bench.ingest(200, "rss200"), bench.ingest(800, "rss800")
-                assert small.new == 200 and large.new == 800, (small.out, large.out)
-                result |= {"rss_200_mb": round(small.own_peak_mb),
-                           "rss_800_mb": round(large.own_peak_mb),
-                           "rss_800_over_200": round(large.own_peak_mb / small.own_peak_mb, 2),
-                           "tree_rss_200_mb": round(small.tree_peak_mb),
-                           "tree_rss_800_mb": round(large.tree_peak_mb),
-                           "tree_rss_800_over_200": round(large.tree_peak_mb
-                                                          / small.tree_peak_mb, 2),
-                           "ingest_800_articles_per_s": round(800 / large.run_seconds, 1)}
-                one = bench.ingest(400, "workers1", workers=1)
-                two = bench.ingest(400, "workers2", workers=2) if bench.supports_workers \
-                    else one
-                result |= {"workers_setting": bench.supports_workers,
-                           "ingest_1_worker_articles_per_s": round(400 / one.run_seconds, 1),
-                           "ingest_2_workers_articles_per_s": round(400 / two.run_seconds, 1),
-                           "workers_2_over_1": round(one.run_seconds / two.run_seconds, 2)}
-                pages, seconds = bare_loop(bench.site(400))
-                result |= {"bare_loop_articles_per_s": round(pages / seconds, 1),
-                           "pipeline_1_worker_over_bare": round(
-                               (400 / one.run_seconds) / (pages / seconds), 2)}
-                result |= sql_during_ingest(bench, 800)
-                result |= notebook_reads(bench, 800)
-                result |= dask_ingest(bench, 400)
-                result["dask_over_threads_2_workers"] = round(
-                    float(result.get("dask_2_workers_articles_per_s", 0))  # pyright: ignore[reportArgumentType]
-                    / float(result["ingest_2_workers_articles_per_s"]), 2)  # pyright: ignore[reportArgumentType]
-                if kill_trials:
+                if want("rss"):
+                    small, large = bench.ingest(200, "rss200"), bench.ingest(800, "rss800")
+                    assert small.new == 200 and large.new == 800, (small.out, large.out)
+                    result |= {"rss_200_mb": round(small.own_peak_mb),
+                               "rss_800_mb": round(large.own_peak_mb),
+                               "rss_800_over_200": round(large.own_peak_mb
+                                                         / small.own_peak_mb, 2),
+                               "tree_rss_200_mb": round(small.tree_peak_mb),
+                               "tree_rss_800_mb": round(large.tree_peak_mb),
+                               "tree_rss_800_over_200": round(large.tree_peak_mb
+                                                              / small.tree_peak_mb, 2),
+                               "ingest_800_articles_per_s": round(800 / large.run_seconds, 1)}
+                if want("workers") or want("dask"):
+                    one = bench.ingest(400, "workers1", workers=1)
+                    two = bench.ingest(400, "workers2", workers=2) if bench.supports_workers \
+                        else one
+                    result |= {"workers_setting": bench.supports_workers,
+                               "ingest_1_worker_articles_per_s": round(400 / one.run_seconds, 1),
+                               "ingest_2_workers_articles_per_s": round(400 / two.run_seconds,
+                                                                        1),
+                               "workers_2_over_1": round(one.run_seconds / two.run_seconds, 2)}
+                    if want("workers"):
+                        pages, seconds = bare_loop(bench.site(400))
+                        result |= {"bare_loop_articles_per_s": round(pages / seconds, 1),
+                                   "pipeline_1_worker_over_bare": round(
+                                       (400 / one.run_seconds) / (pages / seconds), 2)}
+                    if want("dask") and bench.supports_workers:
+                        result |= dask_ingest(bench, 400)
+                        dask_rate = float(result["dask_2_workers_articles_per_s"])  # pyright: ignore[reportArgumentType]
+                        result["dask_over_threads_2_workers"] = round(
+                            dask_rate / (400 / two.run_seconds), 2)
+                if want("sql"):
+                    result |= sql_during_ingest(bench, 800)
+                if want("notebook"):
+                    result |= notebook_reads(bench, 800)
+                if want("kills") and kill_trials:
                     result |= kills(bench, kill_trials, 60, 10)
-                result |= backfills(bench, (2500, 10000))
-                result["backfill_10000_over_2500"] = round(
-                    float(result["backfill_10000_peak_mb"])  # pyright: ignore[reportArgumentType]
-                    / float(result["backfill_2500_peak_mb"]), 2)  # pyright: ignore[reportArgumentType]
+                if want("backfill"):
+                    result |= backfills(bench, (2500, 10000))
+                    result["backfill_10000_over_2500"] = round(
+                        float(result["backfill_10000_peak_mb"])  # pyright: ignore[reportArgumentType]
+                        / float(result["backfill_2500_peak_mb"]), 2)  # pyright: ignore[reportArgumentType]
             finally:
                 bench.close()
     finally:
