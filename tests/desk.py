@@ -85,14 +85,14 @@ def attributions(found: list[Article]) -> dict[str, Attributions]:
     }
 
 
-def add_doubtful_claim(path: Path) -> None:
-    """Give the second article a claim of Ana Ruiz's under the confidence threshold (0.3): it
-    is stored, marked in its article, and counted nowhere."""
+def add_doubtful_claim(path: Path, confidence: float = 0.3) -> None:
+    """Give the second article a claim of Ana Ruiz's of ``confidence`` (by default under the
+    threshold: stored, marked in its article, and counted nowhere)."""
     found = articles()
     second = found[1]
     stored = attributions(found)[second.article_id]
     doubtful = _claim(second.content, "the numbers were wrong", "Ana Ruiz", "Ana Ruiz",
-                      "person", "claimed", confidence=0.3)
+                      "person", "claimed", confidence=confidence)
     with Warehouse.open(path) as warehouse, warehouse.transaction():
         store_attributions(warehouse, {second.article_id: dataclasses.replace(
             stored, claims=(*stored.claims, doubtful))}, {"quotes": "t", "claims": "t"},

@@ -15,6 +15,7 @@ import pytest
 
 from newsetl.flows.cli import main
 from newsetl.flows.report import Mark, highlight
+from newsetl.values import CONFIDENCE_THRESHOLD
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.entities import entity_id, entity_key
 from tests.browser import browser_page
@@ -196,6 +197,20 @@ def test_the_report_counts_what_who_and_the_views_count(
     ana = next(f for f in everything if f["name"] == "Ana Ruiz")
     assert ana["who"] == {"quotes": 2, "claims": 2, "below": 0}
     assert ana["listed"] == {"quotes": 2, "claims": 2}
+
+
+@pytest.mark.parametrize("confidence", [CONFIDENCE_THRESHOLD - 0.001, CONFIDENCE_THRESHOLD],
+                         ids=["just_under_the_threshold", "at_the_threshold"])
+def test_the_views_who_and_the_report_share_one_threshold(
+    confidence: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = write_small_warehouse(tmp_path / "w.duckdb")
+    add_doubtful_claim(db, confidence)
+    ana = next(f for f in counts_everywhere(db, tmp_path / "report", capsys)
+               if f["name"] == "Ana Ruiz")
+    claims = 1 + (confidence >= CONFIDENCE_THRESHOLD)
+    assert ana["views"] == ana["listed"] == {"quotes": 2, "claims": claims}
+    assert ana["who"] == {"quotes": 2, "claims": claims, "below": 2 - claims}
 
 
 def test_overlapping_marks_nest_in_one_span_each() -> None:
