@@ -22,7 +22,7 @@ from newsetl.flows.batch import Batch
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.store import Load, open_warehouse, store
-from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.flows.summary import RunSummary, backfill_summary, failed_inputs
 from newsetl.flows.warc_source import is_warc, read_warc
 from newsetl.values import ErrorPolicy, Flow, Stage
 from newsetl.warehouse import Warehouse
@@ -94,7 +94,7 @@ def backfill_flow(
             totals["new"] += counts.new
             totals["updated"] += counts.updated
             totals["unchanged"] += counts.unchanged
-            totals["failed"] += len(batch.errors)
+            totals["failed"] += failed_inputs(batch.errors)
         summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
                                    True)
         run.counts, run.extractors = summary.counts(), extractor_versions()
