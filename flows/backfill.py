@@ -88,7 +88,9 @@ def backfill_flow(
             totals["skipped"] += len(batch.items) - len(kept)
             kept = unique_articles(kept)
             changes = classify(warehouse, kept)
-            found = find_attributions(needing_extraction(kept, changes), settings.error_policy)
+            needing = needing_extraction(kept, changes)
+            progress.expect("quotes", len(needing))
+            found = find_attributions(needing, settings.error_policy)
             counts = store(warehouse, run, Load(kept, changes, dict(found.items),
                                                 errors=batch.errors + found.errors))
             totals["new"] += counts.new

@@ -111,6 +111,7 @@ def _articles(warehouse: Warehouse, run: Run, settings: Settings, since: str | N
         changes = {a.article_id: Change.UPDATED if a.content_hash != before[a.article_id]
                    else Change.UNCHANGED for a in new.items}
         changed = [a for a in new.items if changes[a.article_id] == Change.UPDATED]
+        progress.expect(Extractor.QUOTES, len(changed))
         found = find_attributions(changed, settings.error_policy)
         errors = new.errors + found.errors
         # a file is rewritten only for articles the corpus holds already
@@ -132,11 +133,11 @@ def _attributions(warehouse: Warehouse, run: Run, settings: Settings, extractor:
     """Re-run one extractor (quotes or claims) where an older version ran."""
     versions = extractor_versions()
     ids = stale_articles(warehouse, extractor, versions[extractor], since, until)
-    progress.report(extractor, 0, len(ids))
+    progress.expect(extractor, len(ids))
     size = max(settings.chunk_size, 1)
     for start in range(0, len(ids), size):
         articles = read_articles(warehouse, ids[start:start + size])
-        found = find_attributions(articles, settings.error_policy)
+        found = find_attributions(articles, settings.error_policy, bar=extractor)
         with warehouse.transaction():
             quotes, claims = store_attributions(warehouse, dict(found.items), versions, run.id,
                                                 (extractor,))

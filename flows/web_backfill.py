@@ -169,7 +169,9 @@ def _chunk(
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)
     changes = classify(warehouse, kept)
-    found = find_attributions(needing_extraction(kept, changes), policy)
+    needing = needing_extraction(kept, changes)
+    progress.expect("quotes", len(needing))
+    found = find_attributions(needing, policy)
     failed = errors + pages.errors + extracted.errors
     counts = store(warehouse, run, Load(kept, changes, dict(found.items),
                                         errors=failed + found.errors), corpus)
