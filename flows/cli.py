@@ -605,6 +605,8 @@ def extract(inputs: tuple[str, ...], html: bool, as_json: bool, config_path: str
     for item, attributions in zip(read, found, strict=True):
         quotes, claims = attributions.quotes, attributions.claims
         article = item.article
+        if item.note:  # on stderr: stdout stays the quotes and claims (or the JSON)
+            click.echo(f"note: {item.note}", err=True)
         result: dict = {"file" if article is None else "url": item.label}
         if article is not None:
             result |= {"title": article.title, "published_date": article.published_date
