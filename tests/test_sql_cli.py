@@ -107,8 +107,8 @@ def test_runs_in_every_format_with_the_error_of_a_failed_run(
             done.counts = {"articles_new": 2}
         # a scheduled run records itself as an ingest
         with pytest.raises(ConfigError), recorded_run(warehouse, Flow.INGEST, {}) as broken:
-            failed = broken.id
             raise ConfigError("config file feeds.toml is not valid TOML")
+        failed = broken.id
     rows = json.loads(run(capsys, "runs", "--db", str(db), "--json")[1])
     assert [(r["run_id"], r["status"], r["error"]) for r in rows[:1]] == [
         (failed, "failed", "config file feeds.toml is not valid TOML")]

@@ -21,7 +21,7 @@ from newsetl.values import Said, SourceType
 from newsetl.warehouse.db import Warehouse
 from newsetl.warehouse.voices import Scope, counted, voice_counts
 
-LINKED_TYPES = (SourceType.PERSON, SourceType.ORGANISATION, SourceType.MEDIA)
+LINKED_TYPES: tuple[str, ...] = (SourceType.PERSON, SourceType.ORGANISATION, SourceType.MEDIA)
 """the source types whose names become entities (anonymous sources name nobody)"""
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
