@@ -438,7 +438,9 @@ def who(name: str, min_confidence: float, db: str | None, as_json: bool) -> None
     aliases = ", ".join(a for a in entity["aliases"] if a != entity["name"])
     counts = ", ".join(f"{entity[k]} {k if entity[k] != 1 else k[:-1]}" for k in ("quotes", "claims"))
     articles = f"{entity['articles']} article{'s' if entity['articles'] != 1 else ''}"
-    dates = f", {entity['first_seen']} to {entity['last_seen']}" if entity["articles"] else ""
+    first, last = entity["first_seen"], entity["last_seen"]
+    dates = "" if not entity["articles"] else f", on {first}" if first == last else \
+        f", {first} to {last}"
     click.echo(f"{entity['name']} ({entity['type']}): {counts} in {articles}{dates}"
                + (f"; also written {aliases}" if aliases else ""))
     if entity["below"]:
