@@ -22,7 +22,7 @@ from newsetl.flows.batch import Batch
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.store import Load, open_warehouse, store
-from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.flows.summary import RunSummary, backfill_summary, failed_inputs
 from newsetl.flows.warc_source import is_warc, read_warc
 from newsetl.values import ErrorPolicy, Flow, Stage
 from newsetl.warehouse import Warehouse
@@ -88,13 +88,15 @@ def backfill_flow(
             totals["skipped"] += len(batch.items) - len(kept)
             kept = unique_articles(kept)
             changes = classify(warehouse, kept)
-            found = find_attributions(needing_extraction(kept, changes), settings.error_policy)
+            needing = needing_extraction(kept, changes)
+            progress.expect("quotes", len(needing))
+            found = find_attributions(needing, settings.error_policy)
             counts = store(warehouse, run, Load(kept, changes, dict(found.items),
                                                 errors=batch.errors + found.errors))
             totals["new"] += counts.new
             totals["updated"] += counts.updated
             totals["unchanged"] += counts.unchanged
-            totals["failed"] += len(batch.errors)
+            totals["failed"] += failed_inputs(batch.errors)
         summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
                                    True)
         run.counts, run.extractors = summary.counts(), extractor_versions()

@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from newsetl.errors import NewsetlError
 from newsetl.extract.article import NoArticleText, PageArticle, extract_article
 from newsetl.flows.settings import Settings
+from newsetl.values import Note
 
 WORKER_MEMORY = 2 << 30
 """address space of one extraction worker (bytes): a page needing more is recorded, and the
@@ -44,7 +45,7 @@ class ExtractionFailed(NewsetlError):
 class TextCut(NewsetlError):
     """Not an error but a note: a page's text was longer than ``max_text_chars`` and cut."""
 
-    kind = "truncated"
+    kind = Note.TRUNCATED
 
     def __init__(self, url: str, kept: int, total: int) -> None:
         self.url = url

@@ -28,11 +28,11 @@ def needing_extraction(articles: Sequence[Article], changes: Mapping[str, Change
 
 
 @task(name="extract-attributions", cache_policy=NO_CACHE)
-def find_attributions(articles: Sequence[Article], policy: ErrorPolicy = ErrorPolicy.RECORD
-                      ) -> Batch[tuple[str, Attributions]]:
+def find_attributions(articles: Sequence[Article], policy: ErrorPolicy = ErrorPolicy.RECORD,
+                      bar: str = "quotes") -> Batch[tuple[str, Attributions]]:
     """Quotes and claims of a batch of articles, each parsed once: (article id, (quotes,
     claims)) items. An article the extractors fail on is recorded and stored without them
-    (reprocess finds it once they are fixed)."""
+    (reprocess finds it once they are fixed). ``bar``: the progress stage it advances."""
     batch: Batch[tuple[str, Attributions]] = Batch(policy=policy)
     if not articles:
         return batch
@@ -52,7 +52,7 @@ def find_attributions(articles: Sequence[Article], policy: ErrorPolicy = ErrorPo
                 batch.items.append((article.article_id, pair))
     else:
         batch.items.extend((a.article_id, pair) for a, pair in zip(articles, found, strict=True))
-    progress.report("quotes", len(articles))
+    progress.report(bar, len(articles))
     return batch
 
 

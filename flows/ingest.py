@@ -26,14 +26,14 @@ from newsetl.flows.archive import Archive
 from newsetl.flows.batch import Batch, isolate, run_error
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
-from newsetl.flows.extraction import TextCut, extract_page
+from newsetl.flows.extraction import extract_page
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.feed_health import freshness, status_of
 from newsetl.flows.fetch import Fetched, Fetcher, FetchError, Validators
 from newsetl.flows.settings import Settings
 from newsetl.flows.ssrf import Guard
 from newsetl.flows.store import Load, open_warehouse, store
-from newsetl.flows.summary import RunSummary
+from newsetl.flows.summary import RunSummary, failed_inputs
 from newsetl.values import HEALTHY_FEED, ErrorPolicy, FeedStatus, Flow, RunStatus, SavedBy, Stage
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.load import (
@@ -320,9 +320,7 @@ def _ingest(
         articles_new=counts.new,
         articles_updated=counts.updated,
         articles_unchanged=unchanged,
-        # a cut text is a note on an article that loaded, not a failure
-        articles_failed=sum(1 for e in errors if e.stage in (Stage.ARTICLE, Stage.EXTRACT)
-                            and e.error != TextCut.kind),
+        articles_failed=failed_inputs(errors),
         files_failed=0,
         errors=len(errors),
         seconds=time.monotonic() - started,

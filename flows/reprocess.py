@@ -20,13 +20,14 @@ from newsetl.extract.records import Article, Listing, article_from_html
 from newsetl.extract.warc import read_record
 from newsetl.extract.warc_write import RecordLocation
 from newsetl.flows import progress
-from newsetl.flows.batch import Batch
+from newsetl.flows.batch import Batch, run_error
 from newsetl.flows.corpus import Corpus
+from newsetl.flows.extraction import extract_page
 from newsetl.flows.extractors import extractor_versions, find_attributions
 from newsetl.flows.settings import Settings
 from newsetl.flows.store import open_warehouse
 from newsetl.flows.summary import ReprocessSummary
-from newsetl.values import LISTED_DATES, Change, ErrorPolicy, Extractor, Flow, Stage, Target
+from newsetl.values import LISTED_DATES, Change, Extractor, Flow, Stage, Target
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.derived import stale_articles, store_attributions
 from newsetl.warehouse.load import (
@@ -39,25 +40,31 @@ from newsetl.warehouse.runs import Run, record_errors, recorded_run
 
 
 @task(name="reextract-pages", cache_policy=NO_CACHE)
-def reextract_pages(articles: list[Article], archive: Path,
-                    policy: ErrorPolicy = ErrorPolicy.RECORD) -> Batch[Article]:
-    """Articles extracted again from their archived pages (``archive``: the archive root);
-    dates a feed or sitemap gave are kept, and so are the ids."""
-    batch: Batch[Article] = Batch(policy=policy)
+def reextract_pages(articles: list[Article], settings: Settings) -> Batch[Article]:
+    """Articles extracted again from their archived pages (under ``settings.archive``), within
+    the bounds ingest extracts in (``extract_timeout``, a worker's memory,
+    ``max_text_chars``: a cut text is noted); dates a feed or sitemap gave are kept, and so
+    are the ids."""
+    batch: Batch[Article] = Batch(policy=settings.error_policy)
+    archive = Path(settings.archive)
     for old in articles:
         with batch.attempt(Stage.REPROCESS, old.article_id):
             path = Path(old.warc_file or "")
             path = path if path.is_absolute() else archive / path
             with path.open("rb") as stream:
                 record = read_record(stream, old.warc_offset or 0, str(path))
+            page, cut = extract_page(record.content, record.url, settings,
+                                     charset=charset_of(record.headers))
             new = article_from_html(
-                record.content, record.url, old.fetched_at or record.fetched_at,
-                charset=charset_of(record.headers), listing=_stored_listing(old),
+                record.content, record.url, old.fetched_at or record.fetched_at, page=page,
+                listing=_stored_listing(old),
                 archived=RecordLocation(old.warc_file or "", old.warc_offset or 0,
                                         old.warc_length or 0),
                 extractor=EXTRACTOR_VERSION)
             # the id is the stored one: a changed canonical link does not make a new article
             batch.items.append(dataclasses.replace(new, article_id=old.article_id))
+            if cut is not None:
+                batch.errors.append(run_error(Stage.REPROCESS, old.article_id, cut))
         progress.report("articles", 1)
     return batch
 
@@ -106,11 +113,12 @@ def _articles(warehouse: Warehouse, run: Run, settings: Settings, since: str | N
     size = max(settings.chunk_size, 1)
     for start in range(0, len(ids), size):
         old = read_articles(warehouse, ids[start:start + size])
-        new = reextract_pages(old, Path(settings.archive), settings.error_policy)
+        new = reextract_pages(old, settings)
         before = {a.article_id: a.content_hash for a in old}
         changes = {a.article_id: Change.UPDATED if a.content_hash != before[a.article_id]
                    else Change.UNCHANGED for a in new.items}
         changed = [a for a in new.items if changes[a.article_id] == Change.UPDATED]
+        progress.expect(Extractor.QUOTES, len(changed))
         found = find_attributions(changed, settings.error_policy)
         errors = new.errors + found.errors
         # a file is rewritten only for articles the corpus holds already
@@ -132,11 +140,11 @@ def _attributions(warehouse: Warehouse, run: Run, settings: Settings, extractor:
     """Re-run one extractor (quotes or claims) where an older version ran."""
     versions = extractor_versions()
     ids = stale_articles(warehouse, extractor, versions[extractor], since, until)
-    progress.report(extractor, 0, len(ids))
+    progress.expect(extractor, len(ids))
     size = max(settings.chunk_size, 1)
     for start in range(0, len(ids), size):
         articles = read_articles(warehouse, ids[start:start + size])
-        found = find_attributions(articles, settings.error_policy)
+        found = find_attributions(articles, settings.error_policy, bar=extractor)
         with warehouse.transaction():
             quotes, claims = store_attributions(warehouse, dict(found.items), versions, run.id,
                                                 (extractor,))

@@ -27,7 +27,7 @@ from newsetl.flows.ingest import Wanted, extract_articles, fetch_articles
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.ssrf import Guard
 from newsetl.flows.store import Load, open_warehouse, store
-from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.flows.summary import RunSummary, backfill_summary, failed_inputs
 from newsetl.values import DateSource, ErrorPolicy, Flow, Stage
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.load import classify, stored_links, unique_articles
@@ -148,7 +148,7 @@ def web_backfill_flow(
                 errors = []
             if errors:
                 store(warehouse, run, Load(errors=errors))
-                totals["failed"] += len(errors)
+                totals["failed"] += failed_inputs(errors)
         summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
                                    False)
         run.counts, run.extractors = summary.counts(), extractor_versions()
@@ -169,11 +169,13 @@ def _chunk(
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)
     changes = classify(warehouse, kept)
-    found = find_attributions(needing_extraction(kept, changes), policy)
+    needing = needing_extraction(kept, changes)
+    progress.expect("quotes", len(needing))
+    found = find_attributions(needing, policy)
     failed = errors + pages.errors + extracted.errors
     counts = store(warehouse, run, Load(kept, changes, dict(found.items),
                                         errors=failed + found.errors), corpus)
     totals["new"] += counts.new
     totals["updated"] += counts.updated
     totals["unchanged"] += counts.unchanged
-    totals["failed"] += len(failed)
+    totals["failed"] += failed_inputs(failed)
