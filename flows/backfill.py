@@ -23,7 +23,7 @@ from newsetl.flows.batch import Batch
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.store import Load, run_writer, store
-from newsetl.flows.summary import RunSummary, backfill_summary
+from newsetl.flows.summary import RunSummary, backfill_summary, failed_inputs
 from newsetl.flows.warc_source import is_warc, read_warc
 from newsetl.values import ErrorPolicy, Flow, Stage
 from newsetl.warehouse.load import archive_location, classify, loaded_offsets, unique_articles
@@ -95,6 +95,7 @@ def backfill_flow(
             found = {a.article_id: f for a, f in kept if f is not None}
             # dated files are attributed here, once the stored ones are passed over
             todo = [a for a in needing_extraction(articles, changes) if a.article_id not in found]
+            progress.expect("quotes", len(todo))
             more = find_attributions(todo, settings)
             found.update(more.items)
             counts = store(writer, run, Load(articles, changes, found,
@@ -102,7 +103,7 @@ def backfill_flow(
             totals["new"] += counts.new
             totals["updated"] += counts.updated
             totals["unchanged"] += counts.unchanged
-            totals["failed"] += len(batch.errors)
+            totals["failed"] += failed_inputs(batch.errors)
         summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
                                    True)
         run.counts, run.extractors = summary.counts(), extractor_versions()

@@ -12,6 +12,8 @@ PALETTE = ("#1f6f8b", "#e07a1f", "#4c956c", "#b23a48", "#7b5ea7", "#8a6d3b", "#3
            "#c05299")
 """series colours, in order; readable on white and told apart by most colour-blind readers"""
 _FONT = 12
+LABEL_CHARS = 19
+"""a bar's label is cut to this many characters: wide letters still fit its 150 pixels"""
 _LABEL_WIDTH = 150
 _BAR_HEIGHT = 18
 _GAP = 6
@@ -41,7 +43,7 @@ def bars(items: Sequence[Bar], series: Sequence[str] = (), title: str = "",
         parts.append(_legend(series, _LABEL_WIDTH, 14, per_row))
     for row, bar in enumerate(items):
         y = legend + _GAP + row * (_BAR_HEIGHT + _GAP)
-        label = escape(_short(bar.label, 21))
+        label = escape(_short(bar.label, LABEL_CHARS))
         text = (f'<text x="{_LABEL_WIDTH - 8}" y="{y + _BAR_HEIGHT - 5}" text-anchor="end">'
                 f'{label}</text>')
         parts.append(f'<a href="{escape(bar.href)}">{text}</a>' if bar.href else text)

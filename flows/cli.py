@@ -23,11 +23,13 @@ from newsetl.flows.settings import (
     configure_prefect,
     from_environment,
 )
-from newsetl.values import Target
+from newsetl.values import CONFIDENCE_THRESHOLD, Target
 
 DEFAULT_CONFIG = "feeds.toml"
 INTERRUPTED = 130
 """the exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells count it)"""
+MIN_CONFIDENCE_HELP = ("Count quotes and claims of at least this confidence (the speakers and "
+                       f"sources views count from {CONFIDENCE_THRESHOLD:g}; 0 counts all).")
 
 
 def _settings(config_settings: dict | None = None, **options: object) -> Settings:
@@ -394,13 +396,18 @@ def export(out_dir: str, fmt: str, since: str | None, until: str | None,
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Folder to write to (replaced). Default: report/ beside the warehouse.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=CONFIDENCE_THRESHOLD,
+              show_default=True, help=MIN_CONFIDENCE_HELP)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @data_dir_option
-def report(since: str | None, until: str | None, out_dir: str | None, db: str | None) -> None:
+def report(since: str | None, until: str | None, out_dir: str | None, min_confidence: float,
+           db: str | None) -> None:
     """Write a static HTML report: who is quoted and who claims, over time, by type and by
-    outlet; a page per voice; every article with its quotes and claims marked.
+    outlet; a page per person or organisation (entities/<entity_id>.html); every article
+    with its quotes and claims marked.
 
-    It opens from file:// with no network (no script, nothing loaded from elsewhere).
+    It opens from file:// with no network (no script, nothing loaded from elsewhere). It
+    counts what `newsetl who` and the speakers and sources views count.
 
     Example: newsetl report --since 2024-11 --out report
     """
@@ -408,13 +415,13 @@ def report(since: str | None, until: str | None, out_dir: str | None, db: str | 
 
     from newsetl.extract.daterange import parse_date_range
     from newsetl.flows.report import write_report
-    from newsetl.warehouse.report import Scope
+    from newsetl.warehouse.voices import Scope
 
     dates = parse_date_range(since, until)
     settings = _settings(db=db)
     out = Path(out_dir) if out_dir else Path(settings.db).parent / "report"
     with _reader(settings) as warehouse:
-        written = write_report(warehouse, out, Scope(dates.since, dates.until),
+        written = write_report(warehouse, out, Scope(dates.since, dates.until, min_confidence),
                                dt.datetime.now(dt.UTC))
     click.echo(f"report: {written.pages} pages ({written.voices} voices, {written.articles} "
                f"articles) in {out}")
@@ -471,17 +478,20 @@ def _quiet_prefect(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("name")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=CONFIDENCE_THRESHOLD,
+              show_default=True, help=MIN_CONFIDENCE_HELP)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
 @data_dir_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object: the entity and its quotes and claims.")
-def who(name: str, db: str | None, as_json: bool) -> None:
+def who(name: str, min_confidence: float, db: str | None, as_json: bool) -> None:
     """Show one person's or organisation's quotes and claims over time, with each article's
     date, title and URL.
 
     NAME is matched against entity names and aliases, case and dots aside ("Trump" finds
     Donald Trump); when several entities match, the most quoted is shown and the others
-    are listed.
+    are listed. It counts what the report and the speakers and sources views count: quotes
+    and claims from --min-confidence, repeats of an article left out.
 
     Example: newsetl who "Ana Ruiz"
     """
@@ -489,24 +499,33 @@ def who(name: str, db: str | None, as_json: bool) -> None:
 
     from newsetl.flows.output import render_table, to_jsonable
     from newsetl.warehouse.entities import entity_timeline, find_entities
+    from newsetl.warehouse.voices import Scope
 
     settings = _settings(db=db)
+    scope = Scope(min_confidence=min_confidence)
     with _reader(settings) as warehouse:
-        found = find_entities(warehouse, name)
+        found = find_entities(warehouse, name, scope)
         if not found:
             raise ConfigError(f"no speaker or source named {name!r} in {settings.db}; "
                               "try a surname, or `newsetl sql \"SELECT name FROM entities\"`")
         entity, others = found[0], found[1:]
-        timeline = entity_timeline(warehouse, entity["entity_id"])
+        timeline = entity_timeline(warehouse, entity["entity_id"], scope)
     if as_json:
-        click.echo(json.dumps(to_jsonable({**entity, "others": [o["name"] for o in others],
+        click.echo(json.dumps(to_jsonable({**entity, "min_confidence": min_confidence,
+                                           "others": [o["name"] for o in others],
                                            "items": timeline}), ensure_ascii=False, indent=2))
         return
     aliases = ", ".join(a for a in entity["aliases"] if a != entity["name"])
-    click.echo(f"{entity['name']} ({entity['type']}): {entity['quotes']} quotes, "
-               f"{entity['claims']} claims in {entity['articles']} articles, "
-               f"{entity['first_seen']} to {entity['last_seen']}"
+    counts = ", ".join(f"{entity[k]} {k if entity[k] != 1 else k[:-1]}" for k in ("quotes", "claims"))
+    articles = f"{entity['articles']} article{'s' if entity['articles'] != 1 else ''}"
+    first, last = entity["first_seen"], entity["last_seen"]
+    dates = "" if not entity["articles"] else f", on {first}" if first == last else \
+        f", {first} to {last}"
+    click.echo(f"{entity['name']} ({entity['type']}): {counts} in {articles}{dates}"
                + (f"; also written {aliases}" if aliases else ""))
+    if entity["below"]:
+        click.echo(f"not counted: {entity['below']} more under confidence {min_confidence:g} "
+                   "(--min-confidence 0 lists them)")
     if others:
         click.echo("also matching: " + ", ".join(o["name"] for o in others[:10]))
     rows = [(str(t["date"]), t["kind"], t["cue"] or "", t["content"], t["title"] or "", t["url"])
@@ -668,6 +687,8 @@ def extract(inputs: tuple[str, ...], html: bool, as_json: bool, config_path: str
     for item, attributions in zip(read, found, strict=True):
         quotes, claims = attributions.quotes, attributions.claims
         article = item.article
+        if item.note:  # on stderr: stdout stays the quotes and claims (or the JSON)
+            click.echo(f"note: {item.note}", err=True)
         result: dict = {"file" if article is None else "url": item.label}
         if article is not None:
             result |= {"title": article.title, "published_date": article.published_date

@@ -35,6 +35,7 @@ from newsetl.extract.records import Article, Listing
 from newsetl.extract.warc_write import RecordLocation
 from newsetl.flows import stopping
 from newsetl.flows.settings import Settings
+from newsetl.values import Note
 
 WORKER_MEMORY = 3 << 30
 """address space of one worker (bytes): spaCy's model and a parse of a long text fit; a page
@@ -58,7 +59,7 @@ class ExtractionFailed(NewsetlError):
 class TextCut(NewsetlError):
     """Not an error but a note: a page's text was longer than ``max_text_chars`` and cut."""
 
-    kind = "truncated"
+    kind = Note.TRUNCATED
 
     def __init__(self, url: str, kept: int, total: int) -> None:
         self.url = url
@@ -84,6 +85,8 @@ class PageJob:
     stored: tuple[tuple[str, str], ...] = ()
     """(article id, content hash) of stored articles this page may be: an article found
     among them unchanged is not attributed again"""
+    attribute: bool = True
+    """whether to find its quotes and claims too (False: the article alone)"""
 
 
 @dataclass(frozen=True)
@@ -343,7 +346,7 @@ def _page(job: PageJob, max_chars: int, memory: int):
         yield _failed(error, memory)
         return
     yield ("article", article, cut)
-    if (article.article_id, article.content_hash) in job.stored:
+    if not job.attribute or (article.article_id, article.content_hash) in job.stored:
         yield ("unchanged",)
         return
     yield _texts([(article.content, article.authors)], memory, single=True)

@@ -30,11 +30,12 @@ def needing_extraction(articles: Sequence[Article], changes: Mapping[str, Change
 
 
 @task(name="extract-attributions", cache_policy=NO_CACHE)
-def find_attributions(articles: Sequence[Article], settings: Settings
+def find_attributions(articles: Sequence[Article], settings: Settings, bar: str = "quotes"
                       ) -> Batch[tuple[str, Attributions]]:
     """Quotes and claims of a batch of articles, each parsed once, in the worker processes:
     (article id, Attributions) items. An article the extractors fail on is recorded and
-    stored without them (reprocess finds it once they are fixed)."""
+    stored without them (reprocess finds it once they are fixed). ``bar``: the progress
+    stage it advances."""
     batch: Batch[tuple[str, Attributions]] = Batch(policy=settings.error_policy)
     # the writer's own "I" and "we" resolve to the page's authors
     found = attribute_texts([(a.content, a.authors) for a in articles], settings)
@@ -43,7 +44,7 @@ def find_attributions(articles: Sequence[Article], settings: Settings
             if isinstance(attributions, BaseException):
                 raise attributions
             batch.items.append((article.article_id, attributions))
-    progress.report("quotes", len(articles))
+    progress.report(bar, len(articles))
     return batch
 
 

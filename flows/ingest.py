@@ -29,14 +29,14 @@ from newsetl.flows.archive import Archive
 from newsetl.flows.batch import Batch, isolate, run_error
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
-from newsetl.flows.extraction import PageJob, TextCut, process_pages
+from newsetl.flows.extraction import PageJob, process_pages
 from newsetl.flows.extractors import Attributions, extractor_versions
 from newsetl.flows.feed_health import freshness, status_of
 from newsetl.flows.fetch import Fetched, Fetcher, FetchError, Validators
 from newsetl.flows.settings import Settings
 from newsetl.flows.ssrf import Guard
 from newsetl.flows.store import Load, run_writer, store
-from newsetl.flows.summary import RunSummary
+from newsetl.flows.summary import RunSummary, failed_inputs
 from newsetl.values import (
     HEALTHY_FEED,
     ErrorPolicy,
@@ -422,8 +422,7 @@ def _commit(writer: Writer, run: Run, corpus: Corpus, pages: Batch[tuple[Wanted,
     totals.updated += counts.updated
     totals.unchanged += counts.unchanged
     totals.errors += len(errors)
-    totals.failed += sum(1 for e in errors if e.stage in (Stage.ARTICLE, Stage.EXTRACT)
-                         and e.error != TextCut.kind)
+    totals.failed += failed_inputs(errors)
     run.counts = totals.counts
 
 

@@ -1,6 +1,7 @@
 """What ``newsetl extract`` reads: dated files, HTML files and URLs, each turned into dated-format
 content (the text extractor offsets point into). URLs go through the fetch seam, with its
-politeness, robots.txt and SSRF guard, exactly as ingest fetches pages."""
+politeness, robots.txt and SSRF guard, exactly as ingest fetches pages; pages are extracted
+within the same bounds (``extract_timeout``, a worker's memory, ``max_text_chars``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from newsetl.extract.article import charset_of
 from newsetl.extract.dated import parse_dated, read_dated_content
-from newsetl.extract.records import Article, article_from_html
+from newsetl.extract.records import Article
+from newsetl.flows.extraction import PageJob, process_pages
 from newsetl.flows.fetch import Fetcher
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.ssrf import Guard
@@ -31,6 +33,8 @@ class Input:
     label: str
     content: str
     article: Article | None = None
+    note: str | None = None
+    """what to tell of the page besides its quotes and claims (its text was cut)"""
 
 
 def kind_of(name: str, html: bool) -> str:
@@ -57,9 +61,8 @@ def read_inputs(names: Sequence[str], html: bool, settings: Settings) -> list[In
                 raise ConfigError(f"{name} does not exist or is not a file")
             if kind == "html":
                 fetched_at = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-                article = article_from_html(path.read_bytes(), path.resolve().as_uri(),
-                                            fetched_at)
-                found.append(Input(name, article.content, article))
+                found.append(_from_page(name, path.read_bytes(), path.resolve().as_uri(),
+                                        fetched_at, None, settings))
             else:
                 content = read_dated_content(name)
                 parse_dated(content, name)
@@ -75,6 +78,16 @@ def _from_url(url: str, fetcher: Fetcher, settings: Settings) -> Input:
     # are not, and robots.txt is obeyed as for any page
     guard = Guard.allowing(settings.allow_hosts).with_hosts([url])
     fetched = fetcher.fetch(url, accept=PAGE_ACCEPT, guard=guard)
-    article = article_from_html(fetched.content, fetched.final_url, fetched.fetched_at,
-                                charset=charset_of(fetched.headers))
-    return Input(url, article.content, article)
+    return _from_page(url, fetched.content, fetched.final_url, fetched.fetched_at,
+                      charset_of(fetched.headers), settings)
+
+
+def _from_page(label: str, content: bytes, url: str, fetched_at: dt.datetime,
+               charset: str | None, settings: Settings) -> Input:
+    # as ingest does: a page that would keep trafilatura busy for hours is stopped
+    [done] = process_pages([PageJob(content, url, fetched_at, charset=charset,
+                                    attribute=False)], settings)
+    if done.error is not None:
+        raise done.error
+    assert done.article is not None  # an article or its error
+    return Input(label, done.article.content, done.article, str(done.cut) if done.cut else None)

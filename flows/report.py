@@ -1,15 +1,16 @@
 """The report: static HTML pages drawn from the warehouse, opened from file:// with no network.
 
 An overview (who is quoted, who claims, quotes per week, voices by type and outlet, the newest
-claims of the top sources), a page per voice, and a page per article with every quote and claim
-marked in its text (speaker or source and cue on hover). Pages carry no script and a
+claims of the top sources), a page per entity (``entities/<entity_id>.html``: the name stays
+across reports), and a page per article with every quote and claim marked in its text
+(speaker or source and cue on hover). It counts what ``newsetl who`` and the ``speakers`` /
+``sources`` views count (``newsetl.warehouse.voices``). Pages carry no script and a
 Content-Security-Policy that loads nothing: article text from the web cannot run in them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from typing import Any
 
 from newsetl.extract.dated import DATE_PREFIX
 from newsetl.flows.charts import Bar, bars, lines
+from newsetl.values import Said, SourceType
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse import report as queries
 from newsetl.warehouse.report import Scope
@@ -33,7 +35,8 @@ TOP_WEEKLY = 5
 """speakers drawn in the quotes-per-week chart"""
 NEWEST = 3
 """newest claims shown per top source"""
-SOURCE_TYPES = ("person", "organisation", "media", "anonymous", "none")
+SOURCE_TYPES = tuple(SourceType)
+"""the parts of each outlet's claims bar"""
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;
@@ -50,6 +53,7 @@ svg text{fill:#1d2330}svg .grid{stroke:#e3e6ea}
 .text{white-space:pre-wrap;font:16px/1.7 Georgia,serif;max-width:70ch}
 .q{background:#fde7c4}.c{background:#d6ebf7}.q.c{background:#e4dcf3}
 .who{border-bottom:2px solid #b23a48}.cue{font-weight:bold}
+.low{outline:1px dashed #8a93a3;outline-offset:1px}
 [data-tip]{position:relative}[data-tip]:hover::after{content:attr(data-tip);position:absolute;
 left:0;top:1.6em;z-index:9;background:#1f2a3a;color:#fff;font:13px/1.4 system-ui,sans-serif;
 white-space:pre;padding:4px 8px;border-radius:4px}
@@ -73,7 +77,7 @@ def write_report(warehouse: Warehouse, out: str | os.PathLike[str], scope: Scope
     """Write the report's pages under ``out`` (replacing an earlier report there)."""
     out = Path(out)
     staging = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-    (staging / "voices").mkdir(parents=True)
+    (staging / "entities").mkdir(parents=True)
     (staging / "articles").mkdir()
     try:
         pages = _write_pages(warehouse, staging, scope, generated)
@@ -89,11 +93,12 @@ def write_report(warehouse: Warehouse, out: str | os.PathLike[str], scope: Scope
 def _write_pages(warehouse: Warehouse, out: Path, scope: Scope, generated: dt.datetime
                  ) -> tuple[int, int, int]:
     summary = queries.overview(warehouse, scope)
-    voices = queries.voice_ids(warehouse, scope)
-    files = {v["voice_id"]: voice_file(v["voice_id"], v["voice"]) for v in voices}
+    voices = queries.voice_counts(warehouse, scope)
+    files = {v["entity_id"]: entity_file(v["entity_id"]) for v in voices}
     (out / "index.html").write_text(
         overview_page(warehouse, scope, summary, files, generated), encoding="utf-8")
-    (out / "voices.html").write_text(voices_page(voices, files, summary), encoding="utf-8")
+    (out / "voices.html").write_text(voices_page(voices, files, summary, scope),
+                                     encoding="utf-8")
     quotes, claims = defaultdict(list), defaultdict(list)
     for row in queries.voice_quotes(warehouse, scope):
         quotes[row["voice_id"]].append(row)
@@ -101,9 +106,9 @@ def _write_pages(warehouse: Warehouse, out: Path, scope: Scope, generated: dt.da
         claims[row["voice_id"]].append(row)
     weeks = queries.weeks(warehouse, scope)
     for voice in voices:
-        key = voice["voice_id"]
-        (out / "voices" / files[key]).write_text(
-            voice_page(voice["voice"], quotes[key], claims[key], weeks), encoding="utf-8")
+        key = voice["entity_id"]
+        (out / files[key]).write_text(
+            entity_page(voice, quotes[key], claims[key], weeks, scope), encoding="utf-8")
     marks = defaultdict(list)
     for row in queries.article_marks(warehouse, scope):
         marks[row["article_id"]].append(row)
@@ -111,7 +116,8 @@ def _write_pages(warehouse: Warehouse, out: Path, scope: Scope, generated: dt.da
     (out / "articles.html").write_text(articles_page(articles, summary), encoding="utf-8")
     for article in articles:
         (out / "articles" / f"{article['article_id']}.html").write_text(
-            article_page(article, marks[article["article_id"]], files), encoding="utf-8")
+            article_page(article, marks[article["article_id"]], files, scope),
+            encoding="utf-8")
     return 3 + len(voices) + len(articles), len(voices), len(articles)
 
 
@@ -132,16 +138,16 @@ def overview_page(warehouse: Warehouse, scope: Scope, summary: dict[str, Any],
     by_outlet = queries.voices_by_outlet(warehouse, scope)
     newest = queries.newest_claims(warehouse, scope, [s["voice_id"] for s in sources[:8]],
                                    NEWEST)
-    link = {k: f"voices/{v}" for k, v in files.items()}
     body = [
         f"<h1>Who speaks in the news</h1><p class=\"muted\">{_scope_line(summary, scope)}"
-        f" Generated {generated.strftime('%Y-%m-%d %H:%M')} UTC by newsetl.</p>",
+        f" {_counting(scope)} Generated {generated.strftime('%Y-%m-%d %H:%M')} UTC by "
+        "newsetl.</p>",
         '<div class="grid2">',
         _section("Who is quoted", bars(
-            [Bar(s["voice"], (s["quotes"],), link[s["voice_id"]]) for s in speakers],
+            [Bar(s["voice"], (s["quotes"],), files[s["voice_id"]]) for s in speakers],
             title="Quotes per speaker"), "No quotes in this range."),
         _section("Who claims most", bars(
-            [Bar(s["voice"], (s["claims"],), link[s["voice_id"]]) for s in sources],
+            [Bar(s["voice"], (s["claims"],), files[s["voice_id"]]) for s in sources],
             title="Claims per source"), "No claims with a named source in this range."),
         "</div>",
         _section(f"Quotes per week, top {len(series)} speakers",
@@ -160,26 +166,27 @@ def overview_page(warehouse: Warehouse, scope: Scope, summary: dict[str, Any],
             title="Quotes and claims per outlet"), "No articles in this range."),
         "</div>",
         _section("Top speakers", _table(
-            ["speaker", "quotes", "articles", "outlets", "first", "last"],
-            [[_a(link[s["voice_id"]], s["voice"]), s["quotes"], s["articles"], s["outlets"],
-              s["first_date"], s["last_date"]] for s in speakers]), ""),
+            ["speaker", "type", "quotes", "articles", "outlets", "first", "last"],
+            [[_a(files[s["voice_id"]], s["voice"]), s["voice_type"], s["quotes"], s["articles"],
+              s["outlets"], s["first_date"], s["last_date"]] for s in speakers]), ""),
         _section("Newest claims of the top sources", _table(
             ["source", "date", "cue", "claim", "outlet"],
-            [[_a(link[c["voice_id"]], c["voice"]), c["published_date"], _cue(c),
-              _a(_article_href(c, "claim"), c["content"]), c["outlet"]] for c in newest]),
+            [[_a(files[c["voice_id"]], c["voice"]), c["published_date"], _cue(c),
+              _a(_article_href(c, Said.CLAIM), c["content"]), c["outlet"]] for c in newest]),
             "No claims with a named source in this range."),
     ]
     return _page("newsetl report", "".join(body), "")
 
 
 def voices_page(voices: Sequence[dict[str, Any]], files: dict[str, str],
-                summary: dict[str, Any]) -> str:
-    """voices.html: every voice quoted or claiming, with counts."""
-    table = _table(["voice", "quotes", "claims"],
-                   [[_a(f"voices/{files[v['voice_id']]}", v["voice"]), v["quotes"], v["claims"]]
-                    for v in voices])
-    return _page("Voices", f"<h1>Voices</h1><p class=\"muted\">{len(voices)} voices; "
-                 f"{_scope_line(summary, None)}</p><section>{table}</section>", "")
+                summary: dict[str, Any], scope: Scope) -> str:
+    """voices.html: every entity quoted or claiming, with what counts of theirs."""
+    table = _table(["voice", "type", "quotes", "claims", "articles", "first", "last"],
+                   [[_a(files[v["entity_id"]], v["name"]), v["type"], v["quotes"], v["claims"],
+                     v["articles"], v["first_seen"], v["last_seen"]] for v in voices])
+    return _page("Voices", f"<h1>Voices</h1><p class=\"muted\">{len(voices)} people and "
+                 f"organisations; {_scope_line(summary, None)} {_counting(scope)}</p>"
+                 f"<section>{table}</section>", "")
 
 
 def articles_page(articles: Sequence[dict[str, Any]], summary: dict[str, Any]) -> str:
@@ -192,35 +199,46 @@ def articles_page(articles: Sequence[dict[str, Any]], summary: dict[str, Any]) -
                  f"{_scope_line(summary, None)}</p><section>{table}</section>", "")
 
 
-def voice_page(name: str, quotes: Sequence[dict[str, Any]], claims: Sequence[dict[str, Any]],
-               weeks: Sequence[dt.date]) -> str:
-    """A voice's page: quotes and claims per week, then every quote and claim."""
+def entity_page(entity: dict[str, Any], quotes: Sequence[dict[str, Any]],
+                claims: Sequence[dict[str, Any]], weeks: Sequence[dt.date], scope: Scope) -> str:
+    """An entity's page: its name, type and aliases, quotes and claims per week, then every
+    quote and claim that counts."""
+    name = entity["name"]
     series: dict[str, dict[dt.date, int]] = {"quotes": {}, "claims": {}}
     for kind, rows in (("quotes", quotes), ("claims", claims)):
         for row in rows:
             week = row["published_date"] - dt.timedelta(days=row["published_date"].weekday())
             series[kind][week] = series[kind].get(week, 0) + 1
     outlets = sorted({r["outlet"] for r in [*quotes, *claims]})
+    aliases = [a for a in entity["aliases"] if a != name]
+    below = entity["below"]
+    left_out = (f" {_plural(below, 'more quote or claim', 'more quotes or claims')} under "
+                f"confidence {scope.min_confidence:g} {'is' if below == 1 else 'are'} not "
+                "counted (marked in their articles)." if below else "")
+    first, last = entity["first_seen"], entity["last_seen"]
+    dates = f"on {first}" if first == last else f"{first} to {last}"
     body = [
-        f"<h1>{escape(name)}</h1><p class=\"muted\">{len(quotes)} quotes and {len(claims)} "
-        f"claims in {len({r['article_id'] for r in [*quotes, *claims]})} articles of "
-        f"{escape(', '.join(outlets))}.</p>",
+        f"<h1>{escape(name)}</h1><p class=\"muted\">{escape(entity['type'])}"
+        + (f" · also written {escape(', '.join(aliases))}" if aliases else "") + "</p>"
+        f"<p class=\"muted\">{_plural(entity['quotes'], 'quote')} and "
+        f"{_plural(entity['claims'], 'claim')} in {_plural(entity['articles'], 'article')} "
+        f"of {escape(', '.join(outlets))}, {dates}.{left_out}</p>",
         _section("Per week", lines(weeks, series, title=f"{name}: quotes and claims per week"),
                  ""),
         _section("Quotes", _table(["date", "outlet", "cue", "quote"], [
             [q["published_date"], q["outlet"], q["cue"] or "",
-             _a("../" + _article_href(q, "quote"), q["text"])] for q in quotes]),
+             _a("../" + _article_href(q, Said.QUOTE), q["text"])] for q in quotes]),
             "Not quoted in this range."),
         _section("Claims", _table(["date", "outlet", "cue", "claim"], [
             [c["published_date"], c["outlet"], _cue(c),
-             _a("../" + _article_href(c, "claim"), c["content"])] for c in claims]),
+             _a("../" + _article_href(c, Said.CLAIM), c["content"])] for c in claims]),
             "No claims in this range."),
     ]
     return _page(name, "".join(body), "../")
 
 
 def article_page(article: dict[str, Any], marks: Sequence[dict[str, Any]],
-                 files: dict[str, str]) -> str:
+                 files: dict[str, str], scope: Scope) -> str:
     """An article: its text with every quote and claim marked, then both as tables."""
     text = article["text"]
     start = len(DATE_PREFIX) + 11 if text.startswith(DATE_PREFIX) else 0
@@ -231,17 +249,21 @@ def article_page(article: dict[str, Any], marks: Sequence[dict[str, Any]],
         + f" · <a href=\"{escape(_safe_link(article['link']))}\">original</a></p>",
         '<p class="key"><span class="q">quote</span><span class="c">claim</span>'
         '<span class="who">speaker or source</span><span class="cue">cue</span>'
+        f'<span class="low">not counted (confidence under {scope.min_confidence:g})</span>'
         '<span class="muted">hover a mark for who said it</span></p>',
-        f'<section><div class="text">{highlight(text, _marks(marks), start)}</div></section>',
+        f'<section><div class="text">{highlight(text, _marks(marks, scope), start)}</div>'
+        '</section>',
     ]
     rows = []
     for mark in marks:
-        who = (_a(f"../voices/{files[mark['voice_id']]}", mark["voice"])
-               if mark["voice_id"] in files else escape(mark["mention"] or (
-                   "(no speaker found)" if mark["kind"] == "quote" else "(no source)")))
+        who = (_a(f"../{files[mark['voice_id']]}", mark["voice"])
+               if mark["voice_id"] in files else escape(mark["voice"] or mark["mention"] or (
+                   "(no speaker found)" if mark["kind"] == Said.QUOTE else "(no source)")))
         rows.append([mark["kind"], who, _cue(mark),
-                     _a(f"#{mark['kind']}-{mark['seq']}", mark["text"])])
-    body.append(_section("Quotes and claims", _table(["", "who", "cue", "words"], rows),
+                     _a(f"#{mark['kind']}-{mark['seq']}", mark["text"]),
+                     _confidence(mark["confidence"]) + ("" if mark["counts"] else " (not counted)")])
+    body.append(_section("Quotes and claims", _table(["", "who", "cue", "words", "confidence"],
+                                                     rows),
                          "No quotes or claims found in this article."))
     return _page(article["title"] or article["article_id"], "".join(body), "../")
 
@@ -282,18 +304,22 @@ def highlight(text: str, marks: Iterable[Mark], start: int = 0) -> str:
     return "".join(out)
 
 
-def _marks(rows: Sequence[dict[str, Any]]) -> list[Mark]:
+def _marks(rows: Sequence[dict[str, Any]], scope: Scope) -> list[Mark]:
     found = []
     for row in rows:
-        kind = "q" if row["kind"] == "quote" else "c"
+        kind = "q" if row["kind"] == Said.QUOTE else "c"
         who = row["voice"] or row["mention"] or (
             "no speaker found" if kind == "q" else f"no source ({row['source_type']})")
         extra = "".join([f", hedge: {row['hedge']}" if row["hedge"] else "",
-                         ", negated" if row["negated"] else ""])
+                         ", negated" if row["negated"] else "",
+                         "" if row["counts"] else ", not counted: confidence "
+                         f"{_confidence(row['confidence'])} is under {scope.min_confidence:g}"])
         tip = f"{row['kind'].capitalize()} {row['seq']}: {who}" + (
             f" ({row['cue']})" if row["cue"] else "") + extra
+        # a mark that does not count is outlined only: under it, counted marks keep colour
+        classes = (kind,) if row["counts"] else ("low",)
         for i, (s, e) in enumerate(row["spans"]):
-            found.append(Mark(s, e, (kind,), tip, f"{row['kind']}-{row['seq']}" if i == 0
+            found.append(Mark(s, e, classes, tip, f"{row['kind']}-{row['seq']}" if i == 0
                               else None))
         if row["mention_span"]:
             start, end = row["mention_span"]
@@ -307,10 +333,23 @@ def _marks(rows: Sequence[dict[str, Any]]) -> list[Mark]:
 # pieces
 
 
-def voice_file(voice_id: str, name: str) -> str:
-    """A voice's page name: readable, and unique by the voice's key."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "voice"
-    return f"{slug}-{hashlib.sha256(voice_id.encode()).hexdigest()[:8]}.html"
+def entity_file(entity_id: str) -> str:
+    """An entity's page, relative to the report's folder: named by its id, which stays the
+    same across runs and reports (a link to it keeps working)."""
+    return f"entities/{entity_id}.html"
+
+
+def _confidence(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.2f}"
+
+
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def _counting(scope: Scope) -> str:
+    return (f"Quotes and claims count from confidence {scope.min_confidence:g}, repeats of an "
+            "article left out, as in newsetl who and the speakers and sources views.")
 
 
 def _article_href(row: dict[str, Any], kind: str) -> str:

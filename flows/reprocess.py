@@ -20,7 +20,7 @@ from newsetl.extract.records import Article, Listing
 from newsetl.extract.warc import read_record
 from newsetl.extract.warc_write import RecordLocation
 from newsetl.flows import progress
-from newsetl.flows.batch import Batch
+from newsetl.flows.batch import Batch, run_error
 from newsetl.flows.corpus import Corpus
 from newsetl.flows.extraction import PageJob, process_pages
 from newsetl.flows.extractors import extractor_versions, find_attributions
@@ -43,8 +43,10 @@ from newsetl.warehouse.writer import Writer
 def reextract_pages(articles: list[Article], archive: Path, settings: Settings
                     ) -> Batch[tuple[Article, Any]]:
     """Articles extracted again from their archived pages (``archive``: the archive root), in
-    the worker processes, with the quotes and claims of those whose text changed (None for
-    the others); dates a feed or sitemap gave are kept, and so are the ids."""
+    the worker processes and within the bounds ingest extracts in (``extract_timeout``, a
+    worker's memory, ``max_text_chars``: a cut text is noted), with the quotes and claims of
+    those whose text changed (None for the others); dates a feed or sitemap gave are kept,
+    and so are the ids."""
     batch: Batch[tuple[Article, Any]] = Batch(policy=settings.error_policy)
     jobs: list[tuple[Article, PageJob]] = []
     for old in articles:
@@ -66,6 +68,8 @@ def reextract_pages(articles: list[Article], archive: Path, settings: Settings
         with batch.attempt(Stage.REPROCESS, old.article_id):
             if page.error is not None:
                 raise page.error
+        if page.cut is not None:
+            batch.errors.append(run_error(Stage.REPROCESS, old.article_id, page.cut))
         if page.article is not None:
             with batch.attempt(Stage.ATTRIBUTIONS, page.article.url):
                 if page.attribution_error is not None:
@@ -150,12 +154,12 @@ def _attributions(writer: Writer, run: Run, settings: Settings, extractor: Extra
     versions = extractor_versions()
     with writer.session() as warehouse:
         ids = stale_articles(warehouse, extractor, versions[extractor], since, until)
-    progress.report(extractor, 0, len(ids))
+    progress.expect(extractor, len(ids))
     size = max(settings.chunk_size, 1)
     for start in range(0, len(ids), size):
         with writer.session() as warehouse:
             articles = read_articles(warehouse, ids[start:start + size])
-        found = find_attributions(articles, settings)
+        found = find_attributions(articles, settings, bar=extractor)
         with writer.transaction() as warehouse:
             quotes, claims = store_attributions(warehouse, dict(found.items), versions, run.id,
                                                 (extractor,))

@@ -101,7 +101,7 @@ def scheduled_ingest(config: str, interval: int, overrides: dict[str, Any]) -> A
         feeds = [f for f in load_config(config).feeds
                  if (f.interval or settings.interval) == interval]
     except NewsetlError as error:
-        run_id = _record_failure(overrides, config, interval, str(error))
+        run_id = _record_failure(overrides, config, interval, error)
         return _failed(started, interval, str(error), run_id)
     try:
         summary = ingest_flow(feeds, settings, due_only=True)
@@ -135,21 +135,28 @@ def _say(started: dt.datetime, interval: int, text: str) -> None:
 
 
 def _record_failure(overrides: dict[str, Any], config: str, interval: int,
-                    message: str) -> str | None:
-    """Record a run that failed before it could ingest; None if the warehouse cannot be
-    opened either (the line printed is then all there is)."""
+                    error: NewsetlError) -> str | None:
+    """Record a run that failed before it could ingest, as every run is recorded
+    (``recorded_run``: it ends failed with ``error``); its id, or None if the warehouse cannot
+    be opened either (the line printed is then all there is)."""
     from newsetl.values import Flow
-    from newsetl.warehouse import Warehouse
-    from newsetl.warehouse.runs import record_failed_run
+    from newsetl.warehouse.runs import recorded_run
+    from newsetl.warehouse.writer import Writer
 
+    run_id = None
+    params = {"config": config, "interval": interval, "scheduled": True}
     try:
-        with Warehouse.open(overrides["db"],
-                            lock_timeout=float(overrides.get("lock_timeout", 60))) as warehouse:
-            return record_failed_run(warehouse, Flow.INGEST,
-                                     {"config": config, "interval": interval,
-                                      "scheduled": True}, message)
-    except NewsetlError:
-        return None
+        # as a run writes: the run lock, the file opened for each block only
+        with Writer(overrides["db"], str(Flow.INGEST),
+                    float(overrides.get("lock_timeout", 60)),
+                    float(overrides.get("commit_lock_timeout", 60))) as writer, \
+                recorded_run(writer, Flow.INGEST, params) as run:
+            run_id = run.id
+            raise error
+    except NewsetlError as raised:
+        # the config's error, now recorded; or the warehouse's own, and no run was
+        return run_id if raised is error else None
+    return run_id
 
 
 def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: int) -> None:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from newsetl.values import Flow, RunStatus, Target
+from newsetl.values import Flow, Note, RunStatus, Stage, Target
+from newsetl.warehouse.runs import RunError
+
+_COUNTED_ELSEWHERE = (Stage.FEED, Stage.ATTRIBUTIONS)
+"""stages whose errors are no failed input of a run's ``failed``: a feed's (counted as
+feeds) and an article's quotes and claims (the article loaded without them)"""
+_NOTES = frozenset(Note)
+
+
+def failed_inputs(errors: Iterable[RunError]) -> int:
+    """How many inputs (pages, records, files, list entries) a run could not load: its
+    errors, but notes on inputs that loaded (a cut text) and errors counted elsewhere.
+    Every flow's ``failed`` count is this."""
+    return sum(1 for e in errors if e.stage not in _COUNTED_ELSEWHERE and e.error not in _NOTES)
 
 
 @dataclass(frozen=True)

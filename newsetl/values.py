@@ -1,4 +1,5 @@
-"""Every fixed set of values newsetl stores or takes: one ``StrEnum`` each.
+"""Every fixed set of values newsetl stores or takes: one ``StrEnum`` each (and the one
+confidence threshold that decides which attributions count).
 
 This is their one definition. Python compares members with plain strings (``"ok" ==
 FeedStatus.OK``); the warehouse builds its CHECK constraints and the value lists of its SQL
@@ -199,6 +200,27 @@ class SourceType(StrEnum):
     """the article's own writer (its "I" or "we")"""
     NONE = "none"
     """no source in the text"""
+
+
+class Note(StrEnum):
+    """Kinds of ``run_errors.error`` that note something about an input that loaded: not
+    failures (a run's ``failed`` counts leave them out)."""
+
+    TRUNCATED = "truncated"
+    """the page's text was longer than ``max_text_chars`` and cut; the article loaded"""
+
+
+class Said(StrEnum):
+    """What a voice said: a quote or a claim (the ``kind`` of ``newsetl who``'s rows and of
+    the report's marks)."""
+
+    QUOTE = "quote"
+    CLAIM = "claim"
+
+
+CONFIDENCE_THRESHOLD = 0.5
+"""the confidence from which a quote or claim counts: in the ``speakers`` and ``sources``
+views (migration 009 spells it), the report and ``newsetl who`` (their default)"""
 
 
 class ErrorPolicy(StrEnum):

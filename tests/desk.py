@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from newsetl.extract.attribution import Claim, Quote
+from newsetl.extract.attribution import Attributions, Claim, EntityRecord, Quote
 from newsetl.extract.dated import parse_dated
 from newsetl.extract.records import Article, article_from_dated
 from newsetl.values import FeedStatus
@@ -38,15 +38,16 @@ def _span(content: str, words: str) -> tuple[int, int]:
 def _quote(content: str, words: str, speaker: str, mention: str, cue: str) -> Quote:
     return Quote(text=words, spans=(_span(content, words),), kind="direct", speaker=speaker,
                  speaker_mention=mention, speaker_span=_span(content, mention), cue=cue,
-                 cue_span=_span(content, cue), speaker_type="person", confidence=0.95)
+                 cue_span=_span(content, cue), speaker_type="person", confidence=0.95,
+                 speaker_entity=0)
 
 
 def _claim(content: str, words: str, source: str | None, mention: str, kind: str, cue: str,
-           hedge: str | None = None) -> Claim:
+           hedge: str | None = None, confidence: float = 0.9) -> Claim:
     return Claim(content=words, spans=(_span(content, words),), source=source,
                  source_mention=mention, source_span=_span(content, mention), source_type=kind,
                  cue=cue, cue_span=_span(content, cue), hedge=hedge, negated=False, parent=None,
-                 confidence=0.9)
+                 confidence=confidence, source_entity=0 if source else None)
 
 
 def articles() -> list[Article]:
@@ -60,25 +61,42 @@ def articles() -> list[Article]:
     return found
 
 
-def attributions(found: list[Article]) -> dict[str, tuple[list[Quote], list[Claim]]]:
-    """Quotes and claims of the three articles, at their offsets."""
+def attributions(found: list[Article]) -> dict[str, Attributions]:
+    """Quotes and claims of the three articles, at their offsets, with the entity each
+    article names (and the names it goes by there)."""
     a1, a2, a3 = (a.content for a in found)
+    ana = (EntityRecord("Ana Ruiz", "person", ("Ana Ruiz", "Mayor Ana Ruiz")),)
     return {
-        found[0].article_id: (
-            [_quote(a1, "We owe it to the island,", "Ana Ruiz", "the mayor", "said")],
-            [_claim(a1, "the <ferry> would run again", "Ana Ruiz", "Mayor Ana Ruiz", "person",
+        found[0].article_id: Attributions(
+            (_quote(a1, "We owe it to the island,", "Ana Ruiz", "the mayor", "said"),),
+            (_claim(a1, "the <ferry> would run again", "Ana Ruiz", "Mayor Ana Ruiz", "person",
                     "said"),
              _claim(a1, "the repairs cost more than planned", None, "Officials", "anonymous",
-                    "said")]),
-        found[1].article_id: (
-            [_quote(a2, "The budget is balanced,", "Ana Ruiz", "Ana Ruiz", "said")],
-            [_claim(a2, "that the numbers were wrong", None, "Critics", "anonymous",
-                    "claimed")]),
-        found[2].article_id: (
-            [_quote(a3, "Traffic will ease,", "Tom Reyes", "Tom Reyes", "said")],
-            [_claim(a3, "that the bridge was safe", "Tom Reyes", "Reyes", "person", "claimed",
-                    hedge="reportedly")]),
+                    "said")), ana),
+        found[1].article_id: Attributions(
+            (_quote(a2, "The budget is balanced,", "Ana Ruiz", "Ana Ruiz", "said"),),
+            (_claim(a2, "that the numbers were wrong", None, "Critics", "anonymous",
+                    "claimed"),), ana[:1]),
+        found[2].article_id: Attributions(
+            (_quote(a3, "Traffic will ease,", "Tom Reyes", "Tom Reyes", "said"),),
+            (_claim(a3, "that the bridge was safe", "Tom Reyes", "Reyes", "person", "claimed",
+                    hedge="reportedly"),),
+            (EntityRecord("Tom Reyes", "person", ("Reyes", "Tom Reyes")),)),
     }
+
+
+def add_doubtful_claim(path: Path, confidence: float = 0.3) -> None:
+    """Give the second article a claim of Ana Ruiz's of ``confidence`` (by default under the
+    threshold: stored, marked in its article, and counted nowhere)."""
+    found = articles()
+    second = found[1]
+    stored = attributions(found)[second.article_id]
+    doubtful = _claim(second.content, "the numbers were wrong", "Ana Ruiz", "Ana Ruiz",
+                      "person", "claimed", confidence=confidence)
+    with Warehouse.open(path) as warehouse, warehouse.transaction():
+        store_attributions(warehouse, {second.article_id: dataclasses.replace(
+            stored, claims=(*stored.claims, doubtful))}, {"quotes": "t", "claims": "t"},
+            "run-doubt")
 
 
 def write_small_warehouse(path: Path) -> Path:

@@ -173,3 +173,33 @@ def test_a_backfill_of_the_archive_into_its_own_warehouse_finds_every_record_loa
     assert rows(ingested.db, ARTICLE_SQL) == before
     assert rows(ingested.db, "SELECT DISTINCT warc_file NOT LIKE '/%' FROM articles") == [
         (True,)]
+
+
+def test_every_flow_counts_a_cut_text_as_a_note_not_a_failure(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    from newsetl.flows.config import FeedSpec
+    from newsetl.flows.ingest import run_ingest
+    from tests.site import Item, serve_feed
+
+    serve_page(httpserver, "/good.html", page("Good", LOREM))
+    serve_page(httpserver, "/long.html", page("Long", LOREM * 20))  # cut at max_text_chars
+    serve_page(httpserver, "/menu.html", "<html><body><nav>Home | News</nav></body></html>")
+    paths = ("/good.html", "/long.html", "/menu.html")
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(httpserver.url_for(p) + "\n" for p in paths))
+    feed = serve_feed(httpserver, "/rss.xml", [Item(p, p, p) for p in paths])
+    web = settings_for(tmp_path / "web", max_text_chars=1000)
+    fed = settings_for(tmp_path / "fed", max_text_chars=1000)
+
+    summaries = {"backfill-web": web_backfill_flow([str(urls)], [], web)}
+    summaries["backfill"] = backfill_flow([web.archive], settings_for(tmp_path / "warc",
+                                                                      max_text_chars=1000))
+    summaries["ingest"] = run_ingest([FeedSpec(feed)], fed)
+
+    # the menu failed (NoArticleText); the long page loaded, its cut noted in run_errors
+    assert {flow: (s.articles_new, s.articles_failed + s.files_failed, s.errors)
+            for flow, s in summaries.items()} == {
+        "backfill-web": (2, 1, 2), "backfill": (2, 1, 2), "ingest": (2, 1, 2)}
+    assert sorted(e for (e,) in rows(web.db, "SELECT error FROM run_errors")) == [
+        "NoArticleText", "truncated"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -89,4 +90,25 @@ def test_entities_are_exported_by_the_month_first_seen(db: Path) -> None:
         done = export_tables(warehouse, "out", ("entities", "articles"))
     assert [(e.table, e.rows) for e in done] == [("entities", 2), ("articles", 3)]
     assert sorted(p.name for p in Path("out/entities").iterdir()) == [
+        "month=2024-05", "month=2024-06"]
+
+
+def test_entities_go_with_the_quotes_and_claims_that_name_them(db: Path) -> None:
+    # Ana Ruiz was first seen in May (2024-05-06) and is quoted again on 2024-05-20: an export
+    # from 2024-05-15 carries her, since its quotes name her
+    with Warehouse.open(db) as warehouse:
+        export_tables(warehouse, "later", ("quotes", "claims", "entities"),
+                      since=dt.date(2024, 5, 15))
+        columns = [c for (c,) in warehouse.query(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'entities'"
+            " AND database_name = current_database() ORDER BY column_index")[1]]
+    read = {t: ds.dataset(f"later/{t}", partitioning="hive").to_table()
+            for t in ("quotes", "claims", "entities")}
+    named = {*read["quotes"].column("speaker_entity_id").to_pylist(),
+             *read["claims"].column("source_entity_id").to_pylist()} - {None}
+    assert sorted(read["entities"].column("name").to_pylist()) == ["Ana Ruiz", "Tom Reyes"]
+    assert set(read["entities"].column("entity_id").to_pylist()) == named
+    # the warehouse's own columns, and the month of first_seen they are filed under
+    assert read["entities"].column_names == [*columns, "month"]
+    assert sorted(p.name for p in Path("later/entities").iterdir()) == [
         "month=2024-05", "month=2024-06"]

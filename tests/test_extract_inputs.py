@@ -4,6 +4,7 @@ it, fetched through the same seam (robots.txt, SSRF guard)."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,53 @@ def test_a_page_without_article_text(tmp_path: Path, capsys: pytest.CaptureFixtu
     empty.write_text("<html><body><nav>Home | News</nav></body></html>")
     assert main(["extract", str(empty)]) == 1
     assert capsys.readouterr().err.startswith(f"Error: page {empty.as_uri()} has no article text")
+
+
+TINY = b"<html><body><article>" + b"<p>a</p>" * 1_000_000 + b"</article></body></html>"
+"""a million tiny paragraphs, well under the size cap: trafilatura alone would take hours"""
+
+
+def test_an_html_file_that_would_take_hours_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSETL_EXTRACT_TIMEOUT", "2")
+    tiny = tmp_path / "tiny.html"
+    tiny.write_bytes(TINY)
+    began = time.monotonic()
+    assert main(["extract", str(tiny)]) == 1
+    assert time.monotonic() - began < 30
+    assert capsys.readouterr().err == (
+        f"Error: page {tiny.as_uri()}: extraction stopped after 2 s (extract_timeout); the "
+        "page's markup is too large or too deep to read\n")
+
+
+def test_a_url_that_would_take_hours_is_stopped(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSETL_EXTRACT_TIMEOUT", "2")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/tiny").respond_with_data(TINY, content_type="text/html")
+    url = httpserver.url_for("/tiny")
+    began = time.monotonic()
+    assert main(["extract", url]) == 1
+    assert time.monotonic() - began < 30
+    assert capsys.readouterr().err.startswith(
+        f"Error: page {url}: extraction stopped after 2 s (extract_timeout)")
+
+
+def test_a_long_page_is_cut_at_max_text_chars_and_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSETL_MAX_TEXT_CHARS", "1000")
+    paragraphs = "".join(
+        f"<p>The council met on day {n} and agreed part {n} of the plan for the new bridge, "
+        f"which will open next spring after {n} months of work on its foundations.</p>"
+        for n in range(40))
+    long = tmp_path / "long.html"
+    long.write_text(f"<html><body><article><h1>Bridge</h1>{paragraphs}</article></body></html>")
+    assert main(["extract", str(long), "--json"]) == 0
+    captured = capsys.readouterr()
+    text = json.loads(captured.out)["text"]
+    assert len(text) <= 1000 + len(" date 2024-01-01 ") + 2
+    assert captured.err.startswith(f"note: page {long.as_uri()}: text of ")
+    assert captured.err.endswith(" (max_text_chars)\n")

@@ -66,3 +66,58 @@ def test_the_backfill_summary_stays_on_the_screen(tmp_path: Path,
                             monkeypatch)
     assert lines[-2].startswith("backfill run ") and " completed in " in lines[-2], lines
     assert lines[-1] == "  articles: 40 new, 0 updated, 0 unchanged, 0 failed", lines
+
+
+class Bars:
+    """What a progress listener is told, per stage: the total known at each advance."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, int] = {}
+        self.total: dict[str, int | None] = {}
+        self.unknown: list[str] = []
+
+    def __call__(self, stage: str, advance: int, total: int | None) -> None:
+        if total is not None:
+            self.total[stage] = total
+        if advance:
+            self.done[stage] = self.done.get(stage, 0) + advance
+            if self.total.get(stage) is None or self.done[stage] > (self.total[stage] or 0):
+                self.unknown.append(f"{stage} {self.done[stage]}/{self.total.get(stage)}")
+
+    def final(self) -> dict[str, tuple[int, int | None]]:
+        return {s: (self.done.get(s, 0), self.total.get(s)) for s in {*self.done, *self.total}}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_every_bar_has_a_total_in_backfill_and_reprocess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsetl.extract.attribution
+    from newsetl.flows import progress
+    from newsetl.flows.backfill import backfill_flow
+    from newsetl.flows.reprocess import reprocess_flow
+    from tests.conftest import settings_for
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for n in range(7):
+        content = SEED.read_text(encoding="utf-8").replace("Biden", f"Biden{n}")
+        (archive / f"{n:03d}_{n:016x}.txt").write_text(content, encoding="utf-8")
+    # two batches of files (5 and 2): the quotes to come are known one batch at a time
+    settings = settings_for(tmp_path, chunk_size=1)
+    bars = Bars()
+    progress.listen(bars)
+    try:
+        backfill_flow([str(archive)], settings)
+        backfilled = bars.final()
+        monkeypatch.setitem(newsetl.extract.attribution.VERSIONS, "quotes", "quotes-bump")
+        monkeypatch.setitem(newsetl.extract.attribution.VERSIONS, "claims", "claims-bump")
+        bars = Bars()
+        progress.listen(bars)
+        reprocess_flow(settings, "all")
+    finally:
+        progress.listen(None)
+    assert backfilled == {"files": (7, 7), "quotes": (7, 7)}
+    # quotes and claims each on their own bar; no article is archived, none re-extracted
+    assert bars.final() == {"articles": (0, 0), "quotes": (7, 7), "claims": (7, 7)}
+    assert bars.unknown == []

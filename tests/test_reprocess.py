@@ -134,3 +134,43 @@ def test_a_claims_version_bump_rewrites_the_claims_and_leaves_the_quotes(
     assert rows(ingested.db, "SELECT claim_id, content FROM claims ORDER BY claim_id") == claims
     assert rows(ingested.db, "SELECT DISTINCT extractor_version, run_id FROM claims") == [
         ("claims-test-bump", summary.run_id)]
+
+
+def test_a_page_that_would_take_hours_to_extract_again_is_stopped(
+    ingested, tmp_path: Path
+) -> None:
+    # issue 14: a million tiny paragraphs keep trafilatura busy for hours; reprocess extracts
+    # in the same bounded worker as ingest, so it costs extract_timeout, not the run
+    import dataclasses
+    import datetime as dt
+    import time
+
+    from newsetl.extract.warc_write import WarcWriterRotating
+    from newsetl.warehouse.load import load_articles, read_articles
+
+    archive = Path(ingested.archive)
+    with WarcWriterRotating(archive, "slow", 1 << 30) as writer:
+        where = writer.write_response(
+            "https://slow.example/tiny", 200, "OK", [("Content-Type", "text/html")],
+            b"<html><body><article>" + b"<p>a</p>" * 1_000_000 + b"</article></body></html>",
+            dt.datetime.now(dt.UTC))
+    [(article_id, text)] = rows(ingested.db, "SELECT article_id, text FROM articles"
+                                             " ORDER BY article_id LIMIT 1")
+    with Warehouse.open(ingested.db) as warehouse:
+        [stored] = read_articles(warehouse, [article_id])
+        # this article's archived page is now the slow one, made by an older extractor
+        load_articles(warehouse, [dataclasses.replace(
+            stored, warc_file=where.file, warc_offset=where.offset, warc_length=where.length,
+            extractor="article-older", content_hash="older")], "run-older")
+    settings = dataclasses.replace(ingested, extract_timeout=2.0)
+
+    began = time.monotonic()
+    summary = reprocess_flow(settings, "article")
+
+    assert time.monotonic() - began < 60
+    assert (summary.articles_checked, summary.articles_changed, summary.errors) == (1, 0, 1)
+    assert rows(ingested.db, "SELECT stage, input, error FROM run_errors WHERE run_id = "
+                             f"'{summary.run_id}'") == [("reprocess", article_id,
+                                                         "extract_timeout")]
+    assert rows(ingested.db, f"SELECT text FROM articles WHERE article_id = '{article_id}'"
+                ) == [(text,)]

@@ -3,9 +3,12 @@ SQL, and a storage format DuckDB 1.1+ reads."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import struct
 import subprocess
-import venv
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,10 @@ from newsetl.warehouse import Warehouse
 from newsetl.warehouse.comments import MACROS, SCHEMA, apply_comments, undocumented
 from newsetl.warehouse.load import load_articles
 
-ROOT = Path(__file__).resolve().parents[1]
 V1_1_STORAGE = 64
 """the storage version number in the header of a file DuckDB 1.1 writes (and 1.x reads)"""
+READER = "1.1.3"
+"""the oldest DuckDB the warehouse is written for (storage_compatibility_version v1.1.0)"""
 
 
 def test_every_table_view_and_column_has_a_comment(tmp_path: Path) -> None:
@@ -85,19 +89,33 @@ def test_a_new_warehouse_is_written_in_duckdb_1_1_storage(tmp_path: Path) -> Non
     assert struct.unpack("<Q", header[12:20])[0] == V1_1_STORAGE
 
 
-def _duckdb_1_reader(root: Path) -> Path:
-    """A venv with DuckDB 1.1 (kept under build/ between runs), or skip."""
-    env = root / "build" / "duckdb-1.1-venv"
-    python = env / "bin" / "python"
-    if not (env / ".installed").exists():
-        venv.create(env, with_pip=True, clear=True)
-        done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "duckdb==1.1.3"],
-                              capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            pytest.skip(f"duckdb 1.1.3 could not be installed from the package index: "
-                        f"{done.stderr.strip().splitlines()[-1:]}")
-        (env / ".installed").touch()
-    return python
+def _duckdb_1_reader(scratch: Path) -> Path:
+    """A folder DuckDB 1.1 is installed in (``pip install --target``), kept between runs in the
+    user's cache, outside the checkout (``scratch``, this session's, where there is none);
+    or skip. Installed into a folder of its own and renamed into place once whole, so
+    sessions running at once never see half of it."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsetl-tests"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        cache = scratch
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    target = cache / f"duckdb-{READER}-{tag}"
+    if target.is_dir():
+        return target
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=cache))
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                           "--target", str(building), f"duckdb=={READER}"],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        shutil.rmtree(building, ignore_errors=True)
+        pytest.skip(f"duckdb {READER} could not be installed from the package index: "
+                    f"{done.stderr.strip().splitlines()[-1:]}")
+    try:
+        building.rename(target)
+    except OSError:  # another session got there first: theirs is as good
+        shutil.rmtree(building, ignore_errors=True)
+    return target
 
 
 @pytest.mark.slow
@@ -109,9 +127,11 @@ def test_duckdb_1_1_opens_an_ingested_warehouse(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
     assert main(["ingest", "--config", str(SAMPLE / "feeds.toml"), "--db", str(db),
                  "--corpus", str(tmp_path / "corpus")]) == 0
-    python = _duckdb_1_reader(ROOT)
+    reader = _duckdb_1_reader(tmp_path)
+    # -S: none of this venv's packages (its duckdb is 2.x), only DuckDB 1.1's folder
     script = (
-        "import duckdb, sys, json\n"
+        "import sys; sys.path.insert(0, sys.argv[2])\n"
+        "import duckdb, json\n"
         "con = duckdb.connect(sys.argv[1], read_only=True)\n"
         "print(json.dumps([duckdb.__version__,\n"
         "  con.execute('SELECT count(*) FROM articles').fetchone()[0],\n"
@@ -119,9 +139,9 @@ def test_duckdb_1_1_opens_an_ingested_warehouse(tmp_path: Path) -> None:
         "  con.execute(\"SELECT comment FROM duckdb_tables() WHERE table_name = 'quotes'\")"
         ".fetchone()[0][:24]]))\n"
     )
-    done = subprocess.run([str(python), "-c", script, str(db)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-S", "-c", script, str(db), str(reader)],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     with Warehouse.open(db, read_only=True) as warehouse:
         spans = warehouse.query("SELECT count(*) FROM quote_spans")[1][0][0]
-    assert done.stdout.strip() == f'["1.1.3", 10, {spans}, "One row per direct (or m"]'
+    assert done.stdout.strip() == f'["{READER}", 10, {spans}, "One row per direct (or m"]'

@@ -159,3 +159,31 @@ def test_deployments_are_named_after_their_feeds_and_tagged_with_theirs(tmp_path
     ]
     assert found[0].description == ("newsetl ingests 1 feed(s) every 60 s:\n"
                                     "- C/D: https://c.example/rss")
+
+
+def test_a_run_failing_before_the_warehouse_opens_prints_its_line_and_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsetl.flows.serve import scheduled_ingest
+
+    config = tmp_path / "feeds.toml"
+    config.write_text('[[feeds]\nurl = "https://a.example/rss"\n')  # broken: no ']]'
+    db = tmp_path / "news.duckdb"
+
+    state = scheduled_ingest.fn(str(config), 60, {"db": str(db), "lock_timeout": 0})
+
+    assert state.is_failed()
+    with Warehouse.open(db, read_only=True) as warehouse:
+        [(run_id, flow, status, error, params)] = warehouse.query(
+            "SELECT run_id, flow, status, error, parameters FROM runs")[1]
+    assert (flow, status, params) == ("ingest", "failed", {
+        "config": str(config), "interval": 60, "scheduled": True})
+    assert error.startswith(f"config file {config} is not valid TOML: ")
+    assert state.message == error
+    line = capsys.readouterr().out
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC every 60 s: failed: "
+                        + re.escape(error) + rf" \(run {run_id[:12]}\)\n", line), line
+    # a warehouse that cannot be opened either: the line alone, without a run
+    state = scheduled_ingest.fn(str(config), 60, {"db": str(tmp_path), "lock_timeout": 0})
+    assert state.is_failed()
+    assert capsys.readouterr().out.endswith(f"every 60 s: failed: {error}\n")

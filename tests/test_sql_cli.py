@@ -12,10 +12,11 @@ import pytest
 from newsetl.extract.dated import parse_dated
 from newsetl.extract.records import article_from_dated
 from newsetl.flows.cli import main
-from newsetl.values import Flow, RunStatus
+from newsetl.flows.settings import ConfigError
+from newsetl.values import Flow
 from newsetl.warehouse import Warehouse
 from newsetl.warehouse.load import load_articles
-from newsetl.warehouse.runs import finish_run, record_failed_run, start_run
+from newsetl.warehouse.runs import recorded_run
 
 LONG = "A paragraph long enough to be cut by the old sixty-character table, and then some more."
 
@@ -102,11 +103,12 @@ def test_runs_in_every_format_with_the_error_of_a_failed_run(
     capsys: pytest.CaptureFixture[str], db: Path
 ) -> None:
     with Warehouse.open(db) as warehouse:
-        run_id = start_run(warehouse, Flow.INGEST, {})
-        finish_run(warehouse, run_id, RunStatus.COMPLETED, {"articles_new": 2}, 0)
+        with recorded_run(warehouse, Flow.INGEST, {}) as done:
+            done.counts = {"articles_new": 2}
         # a scheduled run records itself as an ingest
-        failed = record_failed_run(warehouse, Flow.INGEST, {},
-                                   "config file feeds.toml is not valid TOML")
+        with pytest.raises(ConfigError), recorded_run(warehouse, Flow.INGEST, {}) as broken:
+            raise ConfigError("config file feeds.toml is not valid TOML")
+        failed = broken.id
     rows = json.loads(run(capsys, "runs", "--db", str(db), "--json")[1])
     assert [(r["run_id"], r["status"], r["error"]) for r in rows[:1]] == [
         (failed, "failed", "config file feeds.toml is not valid TOML")]

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from newsetl.values import (
+    CONFIDENCE_THRESHOLD,
     DateSource,
     Extractor,
     FeedStatus,
@@ -48,7 +49,7 @@ class Doc:
 
 
 CONFIDENCE = ("how sure the attribution is, 0 to 1 (README: Confidence); the speakers and "
-              "sources views count rows >= 0.5")
+              f"sources views count rows >= {CONFIDENCE_THRESHOLD:g}")
 
 SCHEMA: dict[str, Doc] = {
     "articles": Doc("One row per article (fetched page or backfilled dated file), stored once "
@@ -241,7 +242,8 @@ SCHEMA: dict[str, Doc] = {
         "applied_at": "when it was applied",
     }),
     "speakers": Doc("View: who is quoted, one row per entity; only quotes with confidence "
-                    ">= 0.5 count, and repeats of an article (duplicate_of) are left out.", {
+                    f">= {CONFIDENCE_THRESHOLD:g} count, and repeats of an article "
+                    "(duplicate_of) are left out.", {
         "speaker": "the entity's name (entities.name)",
         "entity_id": "the entity (entities.entity_id)",
         "speaker_type": "person, organisation or media",
@@ -250,8 +252,9 @@ SCHEMA: dict[str, Doc] = {
         "first_date": "first publication day",
         "last_date": "last publication day",
     }),
-    "sources": Doc("View: who claims, one row per entity; only claims with confidence >= 0.5 "
-                   "count, and repeats of an article are left out.", {
+    "sources": Doc("View: who claims, one row per entity; only claims with confidence "
+                   f">= {CONFIDENCE_THRESHOLD:g} count, and repeats of an article are left "
+                   "out.", {
         "source": "the entity's name (entities.name)",
         "entity_id": "the entity (entities.entity_id)",
         "source_type": "person, organisation or media",

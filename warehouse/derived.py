@@ -145,7 +145,7 @@ def replace_claims(
 
 def store_attributions(
     warehouse: Warehouse,
-    found: Mapping[str, tuple[Sequence[Any], Sequence[Any]]],
+    found: Mapping[str, Any],
     versions: Mapping[str, str],
     run_id: str,
     what: tuple[str, ...] = ("quotes", "claims"),

@@ -17,9 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from newsetl.values import Said, SourceType
 from newsetl.warehouse.db import Warehouse
+from newsetl.warehouse.voices import Scope, counted, voice_counts
 
-LINKED_TYPES = ("person", "organisation", "media")
+LINKED_TYPES: tuple[str, ...] = (SourceType.PERSON, SourceType.ORGANISATION, SourceType.MEDIA)
 """the source types whose names become entities (anonymous sources name nobody)"""
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -30,7 +32,7 @@ def _words(name: str) -> list[str]:
 
 def entity_key(name: str, type_: str, article_id: str) -> str:
     """The key that one entity's names share across articles."""
-    if type_ == "person":
+    if type_ == SourceType.PERSON:
         words = [w for w in _words(name) if len(w) > 1 and w not in _SUFFIXES]
         if len(words) >= 2:
             return f"person:{words[0]} {words[-1]}"
@@ -63,7 +65,7 @@ def link(name: str | None, type_: str | None, article_id: str,
     """The entity a resolved name belongs to (None for unnamed or anonymous sources)."""
     if not name or type_ not in LINKED_TYPES:
         return None
-    kind = "person" if type_ == "person" else "organisation"
+    kind = SourceType.PERSON if type_ == SourceType.PERSON else SourceType.ORGANISATION
     key = entity_key(name, kind, article_id)
     return EntityLink(entity_id(key), key, name, type_, tuple(dict.fromkeys([name, *aliases])))
 
@@ -111,16 +113,16 @@ def refresh_entities(warehouse: Warehouse, links: Iterable[EntityLink], touched:
                 last_seen = n.last_seen, run_id = $run
             FROM (
                 SELECT s.entity_id,
-                       count(*) FILTER (WHERE r.what = 'quote') AS quotes,
-                       count(*) FILTER (WHERE r.what = 'claim') AS claims,
+                       count(*) FILTER (WHERE r.what = $quote) AS quotes,
+                       count(*) FILTER (WHERE r.what = $claim) AS claims,
                        count(DISTINCT r.article_id) AS articles,
                        min(a.published_date) AS first_seen, max(a.published_date) AS last_seen
                 FROM staged_entity_ids s
                 LEFT JOIN (
-                    SELECT speaker_entity_id AS entity_id, article_id, 'quote' AS what FROM quotes
+                    SELECT speaker_entity_id AS entity_id, article_id, $quote AS what FROM quotes
                     WHERE speaker_entity_id IN (SELECT entity_id FROM staged_entity_ids)
                     UNION ALL
-                    SELECT source_entity_id, article_id, 'claim' FROM claims
+                    SELECT source_entity_id, article_id, $claim FROM claims
                     WHERE source_entity_id IN (SELECT entity_id FROM staged_entity_ids)
                 ) r USING (entity_id)
                 LEFT JOIN articles a USING (article_id)
@@ -128,7 +130,7 @@ def refresh_entities(warehouse: Warehouse, links: Iterable[EntityLink], touched:
                 GROUP BY s.entity_id
             ) n
             WHERE entities.entity_id = n.entity_id
-        """, {"run": run_id})
+        """, {"run": run_id, "quote": Said.QUOTE, "claim": Said.CLAIM})
         con.execute("""
             DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM staged_entity_ids)
             AND entity_id NOT IN (SELECT speaker_entity_id FROM quotes WHERE speaker_entity_id
@@ -138,38 +140,38 @@ def refresh_entities(warehouse: Warehouse, links: Iterable[EntityLink], touched:
         """)
 
 
-def find_entities(warehouse: Warehouse, name: str) -> list[dict[str, Any]]:
+def find_entities(warehouse: Warehouse, name: str, scope: Scope | None = None
+                  ) -> list[dict[str, Any]]:
     """Entities whose name or an alias is ``name`` (case and dots aside), or whose name
-    contains it, the most quoted and claimed first."""
+    contains it, with what counts of theirs in ``scope`` (``voice_counts``): exact matches
+    first, then the most quoted and claimed."""
     want = " ".join(_words(name))
-    rows = warehouse.con.execute("""
-        SELECT entity_id, name, type, aliases, first_seen, last_seen, articles, quotes, claims,
+    exact = dict(warehouse.con.execute("""
+        SELECT entity_id,
                (lower(replace(name, '.', '')) = $want
                 OR list_contains(list_transform(aliases, lambda a: lower(replace(a, '.', ''))), $want))
-               AS exact
         FROM entities
         WHERE lower(replace(name, '.', '')) LIKE '%' || $want || '%'
            OR list_contains(list_transform(aliases, lambda a: lower(replace(a, '.', ''))), $want)
-        ORDER BY exact DESC, quotes + claims DESC, name
-    """, {"want": want}).fetchall()
-    cols = ["entity_id", "name", "type", "aliases", "first_seen", "last_seen", "articles",
-            "quotes", "claims"]
-    return [dict(zip(cols, r[:-1], strict=True)) for r in rows]
+    """, {"want": want}).fetchall())
+    if not exact:
+        return []
+    found = voice_counts(warehouse, scope or Scope(), sorted(exact))
+    # voice_counts has the most counted first: a stable sort keeps that within each group
+    return sorted(found, key=lambda e: not exact[e["entity_id"]])
 
 
-def entity_timeline(warehouse: Warehouse, entity: str) -> list[dict[str, Any]]:
-    """Every quote and claim of one entity, oldest first, with its article's date, title
-    and URL."""
-    rows = warehouse.con.execute("""
-        SELECT a.published_date AS date, 'quote' AS kind, q.cue, q.text AS content,
-               q.speaker_mention AS mention, q.confidence, a.title, a.url, a.article_id
-        FROM quotes q JOIN articles a USING (article_id) WHERE q.speaker_entity_id = $id
+def entity_timeline(warehouse: Warehouse, entity: str, scope: Scope | None = None
+                    ) -> list[dict[str, Any]]:
+    """Every quote and claim of one entity that counts in ``scope``, oldest first, with its
+    article's date, title and URL."""
+    return counted(warehouse, """
+        SELECT published_date AS date, $quote AS kind, cue, text AS content, mention,
+               confidence, title, url, article_id, seq
+        FROM qv WHERE voice_id = $id
         UNION ALL
-        SELECT a.published_date, 'claim', c.cue, c.content, c.source_mention, c.confidence,
-               a.title, a.url, a.article_id
-        FROM claims c JOIN articles a USING (article_id) WHERE c.source_entity_id = $id
-        ORDER BY date, article_id, kind DESC
-    """, {"id": entity}).fetchall()
-    cols = ["date", "kind", "cue", "content", "mention", "confidence", "title", "url",
-            "article_id"]
-    return [dict(zip(cols, r, strict=True)) for r in rows]
+        SELECT published_date, $claim, cue, content, mention, confidence, title, url,
+               article_id, seq
+        FROM cv WHERE voice_id = $id
+        ORDER BY date, article_id, kind DESC, seq
+    """, scope or Scope(), id=entity, quote=Said.QUOTE, claim=Said.CLAIM)

@@ -26,6 +26,9 @@ class ExportTable:
     day: str | None = None
     needs: str | None = None
     """the warehouse table it reads; a table a newer newsetl adds is exported once it exists"""
+    within: str | None = None
+    """the rows --since/--until keep, when not those whose ``day`` is within: SQL in which
+    ``{dates}`` stands for the range's condition on ``a.published_date``"""
 
 
 EXPORTS: tuple[ExportTable, ...] = (
@@ -34,7 +37,12 @@ EXPORTS: tuple[ExportTable, ...] = (
                 "a.published_date"),
     ExportTable("claims", "c.*, a.published_date", "claims c JOIN articles a USING (article_id)",
                 "a.published_date"),
-    ExportTable("entities", "e.*", "entities e", "CAST(e.first_seen AS DATE)", needs="entities"),
+    # an entity goes with the quotes and claims that name it: those of articles published
+    # within the dates, whenever it was first seen
+    ExportTable("entities", "e.*", "entities e", "e.first_seen", needs="entities",
+                within="e.entity_id IN (SELECT q.speaker_entity_id FROM quotes q JOIN articles a"
+                       " USING (article_id) WHERE {dates} UNION SELECT c.source_entity_id"
+                       " FROM claims c JOIN articles a USING (article_id) WHERE {dates})"),
     ExportTable("article_feeds", "l.*", "article_feeds l"),
     ExportTable("feeds", "f.*", "feeds f"),
     ExportTable("runs", "r.*", "runs r"),
@@ -91,12 +99,8 @@ def export_tables(
 
 def _export(warehouse: Warehouse, table: ExportTable, out: Path, fmt: str,
             since: dt.date | None, until: dt.date | None) -> Exported:
-    where = []
-    if table.day and since:
-        where.append(f"{table.day} >= $since")
-    if table.day and until:
-        where.append(f"{table.day} <= $until")
-    filtered = table.source + (" WHERE " + " AND ".join(where) if where else "")
+    where = _dates_filter(table, since, until)
+    filtered = table.source + (f" WHERE {where}" if where else "")
     select = f"SELECT {table.columns} FROM {filtered}"
     params = {k: v for k, v in (("since", since), ("until", until)) if v and where}
     final = out / (table.name if fmt == "parquet" else f"{table.name}.csv")
@@ -124,6 +128,19 @@ def _export(warehouse: Warehouse, table: ExportTable, out: Path, fmt: str,
     staging.rename(final)
     files = [final] if final.is_file() else [p for p in final.rglob("*") if p.is_file()]
     return Exported(table.name, rows, len(files), sum(p.stat().st_size for p in files), final)
+
+
+def _dates_filter(table: ExportTable, since: dt.date | None, until: dt.date | None
+                  ) -> str | None:
+    """The condition --since/--until put on a table's rows (None: every row)."""
+    if not table.day:
+        return None
+    day = "a.published_date" if table.within else table.day
+    dates = " AND ".join(f"{day} {op} ${name}" for name, op, value in (
+        ("since", ">=", since), ("until", "<=", until)) if value)
+    if not dates:
+        return None
+    return table.within.format(dates=dates) if table.within else dates
 
 
 def _path(path: Path) -> str:

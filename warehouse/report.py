@@ -1,94 +1,23 @@
 """The report's queries: who is quoted and who claims, over time, by type and by outlet, and
-each article with its quotes and claims. One query layer, so that what a "voice" is (a name
-today, an entity once entities exist) is decided in one place: ``VOICES``."""
+each article with its quotes and claims. What counts, and whose it is (an entity), is
+``newsetl.warehouse.voices``: the report counts what ``newsetl who`` and the ``speakers`` /
+``sources`` views count."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from newsetl.values import Said
 from newsetl.warehouse.db import Warehouse
+from newsetl.warehouse.voices import Scope, counted, voice_counts
 
-
-@dataclass(frozen=True)
-class VoiceKey:
-    """How quotes and claims are grouped into voices: the key and the name shown, as SQL over
-    ``quotes q`` / ``claims c``, with the joins they need."""
-
-    quote_key: str
-    quote_name: str
-    quote_join: str
-    claim_key: str
-    claim_name: str
-    claim_join: str
-
-
-BY_NAME = VoiceKey("q.speaker", "q.speaker", "", "c.source", "c.source", "")
-"""a voice is a resolved name (quotes.speaker, claims.source)"""
-BY_ENTITY = VoiceKey(
-    "q.speaker_entity_id", "coalesce(qe.name, q.speaker)",
-    "LEFT JOIN entities qe ON qe.entity_id = q.speaker_entity_id",
-    "c.source_entity_id", "coalesce(ce.name, c.source)",
-    "LEFT JOIN entities ce ON ce.entity_id = c.source_entity_id",
-)
-"""a voice is an entity across articles (entities, from the entity linking)"""
-VOICES = BY_NAME
-"""the grouping every report query uses"""
-
-OUTLET = ("coalesce(nullif(regexp_extract(coalesce(a.canonical_url, a.url),"
-          " '^[A-Za-z][A-Za-z0-9+.-]*://(?:www[0-9]?\\.)?([^/:?#@]+)', 1), ''),"
-          " (SELECT min(f.name) FROM article_feeds l JOIN feeds f USING (feed_id)"
-          "  WHERE l.article_id = a.article_id), 'files')")
-"""an article's outlet: its canonical URL's host (www. dropped), else its feed's name"""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The articles a report covers: published within since..until, repeats left out."""
-
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    def params(self) -> dict[str, Any]:
-        return {"since": self.since, "until": self.until}
-
-
-def _with(voices: VoiceKey = VOICES) -> str:
-    """The CTEs every query reads: arts (articles in scope), qv (quotes with their voice),
-    cv (claims with their voice, NULL for claims without a named source)."""
-    return f"""
-    WITH arts AS (
-        SELECT a.article_id, a.title, coalesce(a.canonical_url, a.url) AS link,
-               a.published_date, {OUTLET} AS outlet
-        FROM articles a
-        WHERE a.duplicate_of IS NULL
-          AND ($since IS NULL OR a.published_date >= $since)
-          AND ($until IS NULL OR a.published_date <= $until)
-    ),
-    qv AS (
-        SELECT q.quote_id, q.article_id, q.seq, q.text, q.kind, q.cue,
-               {voices.quote_key} AS voice_id, {voices.quote_name} AS voice,
-               arts.published_date, arts.outlet, arts.title
-        FROM quotes q JOIN arts USING (article_id) {voices.quote_join}
-    ),
-    cv AS (
-        SELECT c.claim_id, c.article_id, c.seq, c.content, c.source_type, c.cue, c.hedge,
-               c.negated, {voices.claim_key} AS voice_id, {voices.claim_name} AS voice,
-               arts.published_date, arts.outlet, arts.title
-        FROM claims c JOIN arts USING (article_id) {voices.claim_join}
-    )
-    """
-
-
-def _rows(warehouse: Warehouse, sql: str, scope: Scope, **params: Any) -> list[dict[str, Any]]:
-    columns, rows = warehouse.query(_with() + sql, {**scope.params(), **params})
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+__all__ = ["Scope", "voice_counts"]
 
 
 def overview(warehouse: Warehouse, scope: Scope) -> dict[str, Any]:
     """Counts and dates of what the report covers."""
-    return _rows(warehouse, """
+    return counted(warehouse, """
         SELECT (SELECT count(*) FROM arts) AS articles,
                (SELECT count(*) FROM qv) AS quotes,
                (SELECT count(*) FROM cv) AS claims,
@@ -101,10 +30,11 @@ def overview(warehouse: Warehouse, scope: Scope) -> dict[str, Any]:
 
 
 def top_speakers(warehouse: Warehouse, scope: Scope, limit: int) -> list[dict[str, Any]]:
-    """The most quoted voices: quotes, articles, outlets, first and last day."""
-    return _rows(warehouse, """
-        SELECT voice_id, any_value(voice) AS voice, count(*) AS quotes,
-               count(DISTINCT article_id) AS articles, count(DISTINCT outlet) AS outlets,
+    """The most quoted entities: quotes, articles, outlets, first and last day."""
+    return counted(warehouse, """
+        SELECT voice_id, any_value(voice) AS voice, any_value(voice_type) AS voice_type,
+               count(*) AS quotes, count(DISTINCT article_id) AS articles,
+               count(DISTINCT outlet) AS outlets,
                min(published_date) AS first_date, max(published_date) AS last_date
         FROM qv WHERE voice_id IS NOT NULL
         GROUP BY voice_id ORDER BY quotes DESC, articles DESC, voice LIMIT $limit
@@ -112,9 +42,9 @@ def top_speakers(warehouse: Warehouse, scope: Scope, limit: int) -> list[dict[st
 
 
 def top_sources(warehouse: Warehouse, scope: Scope, limit: int) -> list[dict[str, Any]]:
-    """The voices with the most claims, with their most frequent source type."""
-    return _rows(warehouse, """
-        SELECT voice_id, any_value(voice) AS voice, mode(source_type) AS source_type,
+    """The entities with the most claims: claims, articles, outlets, first and last day."""
+    return counted(warehouse, """
+        SELECT voice_id, any_value(voice) AS voice, any_value(voice_type) AS voice_type,
                count(*) AS claims, count(DISTINCT article_id) AS articles,
                count(DISTINCT outlet) AS outlets,
                min(published_date) AS first_date, max(published_date) AS last_date
@@ -128,7 +58,7 @@ def weekly_quotes(warehouse: Warehouse, scope: Scope, voice_ids: list[str]
     """Quotes per ISO week (its Monday) of each of ``voice_ids``."""
     if not voice_ids:
         return []
-    return _rows(warehouse, """
+    return counted(warehouse, """
         SELECT voice_id, CAST(date_trunc('week', published_date) AS DATE) AS week,
                count(*) AS quotes
         FROM qv WHERE list_contains($ids, voice_id)
@@ -138,7 +68,7 @@ def weekly_quotes(warehouse: Warehouse, scope: Scope, voice_ids: list[str]
 
 def weeks(warehouse: Warehouse, scope: Scope) -> list[dt.date]:
     """Every ISO week (its Monday) from the first article in scope to the last."""
-    return [r["week"] for r in _rows(warehouse, """
+    return [r["week"] for r in counted(warehouse, """
         SELECT CAST(unnest(generate_series(date_trunc('week', min(published_date)),
                date_trunc('week', max(published_date)), INTERVAL 7 DAY)) AS DATE) AS week
         FROM arts HAVING count(*) > 0
@@ -146,8 +76,8 @@ def weeks(warehouse: Warehouse, scope: Scope) -> list[dt.date]:
 
 
 def claims_by_type(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
-    """Claims and distinct named sources per source type."""
-    return _rows(warehouse, """
+    """Claims and distinct entities per source type."""
+    return counted(warehouse, """
         SELECT source_type, count(*) AS claims, count(DISTINCT voice_id) AS voices
         FROM cv GROUP BY source_type ORDER BY claims DESC, source_type
     """, scope)
@@ -155,7 +85,7 @@ def claims_by_type(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
 
 def voices_by_outlet(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
     """Per outlet: articles, quotes, and claims per source type."""
-    return _rows(warehouse, """
+    return counted(warehouse, """
         SELECT outlet, (SELECT count(*) FROM arts x WHERE x.outlet = o.outlet) AS articles,
                (SELECT count(*) FROM qv WHERE qv.outlet = o.outlet) AS quotes,
                (SELECT coalesce(map_from_entries(list({'key': source_type, 'value': n})), MAP {})
@@ -167,10 +97,10 @@ def voices_by_outlet(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]
 
 def newest_claims(warehouse: Warehouse, scope: Scope, voice_ids: list[str], per_voice: int
                   ) -> list[dict[str, Any]]:
-    """The newest ``per_voice`` claims of each of ``voice_ids``."""
+    """The newest ``per_voice`` claims of each of ``voice_ids`` (entities)."""
     if not voice_ids:
         return []
-    return _rows(warehouse, """
+    return counted(warehouse, """
         SELECT * EXCLUDE (rank) FROM (
             SELECT cv.*, row_number() OVER (PARTITION BY voice_id
                 ORDER BY published_date DESC, article_id, seq) AS rank
@@ -179,36 +109,26 @@ def newest_claims(warehouse: Warehouse, scope: Scope, voice_ids: list[str], per_
     """, scope, ids=voice_ids, per_voice=per_voice)
 
 
-def voice_ids(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
-    """Every voice that is quoted or claims, with its name and counts."""
-    return _rows(warehouse, """
-        SELECT voice_id, any_value(voice) AS voice, count(quote_id) AS quotes,
-               count(claim_id) AS claims FROM (
-            SELECT voice_id, voice, quote_id, NULL AS claim_id FROM qv UNION ALL
-            SELECT voice_id, voice, NULL, claim_id FROM cv)
-        WHERE voice_id IS NOT NULL GROUP BY voice_id ORDER BY quotes + claims DESC, voice
-    """, scope)
-
-
 def voice_quotes(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
-    """Every quote of a named voice, newest first (one query for all voice pages)."""
-    return _rows(warehouse, """
+    """Every counted quote of an entity, newest first (one query for all entity pages)."""
+    return counted(warehouse, """
         SELECT * FROM qv WHERE voice_id IS NOT NULL
         ORDER BY voice_id, published_date DESC, article_id, seq
     """, scope)
 
 
 def voice_claims(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
-    """Every claim of a named voice, newest first."""
-    return _rows(warehouse, """
+    """Every counted claim of an entity, newest first."""
+    return counted(warehouse, """
         SELECT * FROM cv WHERE voice_id IS NOT NULL
         ORDER BY voice_id, published_date DESC, article_id, seq
     """, scope)
 
 
 def articles(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
-    """Every article in scope with its text and counts, newest first."""
-    return _rows(warehouse, """
+    """Every article in scope with its text and its counted quotes and claims, newest
+    first."""
+    return counted(warehouse, """
         SELECT arts.*, a.text, a.authors,
                (SELECT count(*) FROM qv WHERE qv.article_id = arts.article_id) AS quotes,
                (SELECT count(*) FROM cv WHERE cv.article_id = arts.article_id) AS claims
@@ -218,17 +138,22 @@ def articles(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
 
 
 def article_marks(warehouse: Warehouse, scope: Scope) -> list[dict[str, Any]]:
-    """Every quote and claim of the articles in scope with their offsets: kind ('quote' or
-    'claim'), seq, spans, the voice, mention and cue spans."""
-    return _rows(warehouse, """
-        SELECT 'quote' AS kind, q.article_id, q.seq, q.spans, q.text, qv.voice_id, qv.voice,
-               q.speaker_mention AS mention, q.speaker_span AS mention_span, q.cue, q.cue_span,
-               NULL AS source_type, NULL AS hedge, NULL AS negated
-        FROM quotes q JOIN qv USING (quote_id)
+    """Every quote and claim of the articles in scope, those that do not count too (``counts``
+    false: under the confidence threshold), with their offsets: kind (a ``Said``), seq,
+    spans, the voice, mention and cue spans, confidence."""
+    return counted(warehouse, """
+        SELECT $quote AS kind, q.article_id, q.seq, q.spans, q.text, e.entity_id AS voice_id,
+               e.name AS voice, q.speaker_mention AS mention, q.speaker_span AS mention_span,
+               q.cue, q.cue_span, q.speaker_type AS source_type, NULL AS hedge,
+               NULL AS negated, q.confidence,
+               coalesce(q.confidence >= $min_confidence, false) AS counts
+        FROM quotes q JOIN arts USING (article_id)
+        LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
         UNION ALL
-        SELECT 'claim', c.article_id, c.seq, c.spans, c.content, cv.voice_id, cv.voice,
+        SELECT $claim, c.article_id, c.seq, c.spans, c.content, e.entity_id, e.name,
                c.source_mention, c.source_span, c.cue, c.cue_span, c.source_type, c.hedge,
-               c.negated
-        FROM claims c JOIN cv USING (claim_id)
+               c.negated, c.confidence, coalesce(c.confidence >= $min_confidence, false)
+        FROM claims c JOIN arts USING (article_id)
+        LEFT JOIN entities e ON e.entity_id = c.source_entity_id
         ORDER BY article_id, kind DESC, seq
-    """, scope)
+    """, scope, quote=Said.QUOTE, claim=Said.CLAIM)

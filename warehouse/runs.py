@@ -70,15 +70,6 @@ def finish_run(
     )
 
 
-def record_failed_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any],
-                      error: str) -> str:
-    """Record a run that failed before it could start its work (a broken config): it shows
-    in ``runs`` as failed, with the error. Returns its id."""
-    run_id = start_run(warehouse, flow, parameters)
-    finish_run(warehouse, run_id, RunStatus.FAILED, {}, 0, error=error)
-    return run_id
-
-
 @dataclass
 class Run:
     """A run being recorded: its id, and what it is closed with (set as the run goes)."""

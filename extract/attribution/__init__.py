@@ -19,6 +19,7 @@ from newsetl.extract.attribution.entities import SOURCE_TYPES, ParsedArticle, pa
 from newsetl.extract.attribution.marks import for_parsing, scan
 from newsetl.extract.attribution.quotes import QUOTES_VERSION, Quote, find_quotes
 from newsetl.extract.nlp import parse_texts
+from newsetl.values import CONFIDENCE_THRESHOLD
 
 __all__ = [
     "CONFIDENCE_THRESHOLD",
@@ -36,8 +37,6 @@ __all__ = [
 ]
 
 VERSIONS = {"quotes": QUOTES_VERSION, "claims": CLAIMS_VERSION}
-CONFIDENCE_THRESHOLD = 0.5
-"""the default below which the ``speakers`` and ``sources`` views leave an attribution out"""
 
 
 @dataclass(frozen=True)
