@@ -1,6 +1,7 @@
 """Ingest and backfill throughput on a generated news site served from 127.0.0.1.
 
     python -m bench.ingest [--articles 400] [--feeds 4] [--json]
+    python -m bench.ingest --targets [--kills 20] [--only rss,workers,...] [--json]
 
 Prints measured numbers: the engine's start-up, a first ingest (every page fetched, extracted,
 normalised, quotes found, written, archived and loaded), a second ingest (nothing changed),
@@ -83,7 +84,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--feeds", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--targets", action="store_true",
+                        help="measure the streaming targets instead (bench/stream.py)")
+    parser.add_argument("--kills", type=int, default=20,
+                        help="with --targets: kill -9 trials (0: none)")
+    parser.add_argument("--only", default="", metavar="NAME,...",
+                        help="with --targets: only these of rss, workers, dask, sql, "
+                             "notebook, kills, backfill")
     args = parser.parse_args(argv)
+    if args.targets:
+        from bench.stream import targets
+
+        return targets(args.kills, args.json, args.only)
 
     work = Path(tempfile.mkdtemp(prefix="newsetl-bench-"))
     os.environ.setdefault("PREFECT_HOME", str(work / "prefect"))

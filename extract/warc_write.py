@@ -40,13 +40,16 @@ class RecordLocation:
 
 class WarcWriterRotating:
     """Appends response records to ``<prefix>-<UTC timestamp>-<serial>.warc.gz`` files in
-    ``folder``, starting a new file once one has reached ``max_bytes``.
+    ``folder``, starting a new file once one has reached ``max_bytes``. With ``append``, the
+    first record goes to the end of the newest finished file of the prefix if it is still
+    under ``max_bytes`` (renamed to ``.open`` while it is written, so a crash leaves it as
+    any crashed file is left), so runs that fetch a little each do not make a file each.
 
     Safe to share between threads. Use it as a context manager, or call ``close()``.
     """
 
     def __init__(self, folder: Path, prefix: str, max_bytes: int, *,
-                 software: str | None = None,
+                 software: str | None = None, append: bool = False,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, not {max_bytes}")
@@ -62,6 +65,7 @@ class WarcWriterRotating:
         self._out: BinaryIO | None = None
         self._writer: WARCWriter | None = None
         self._lock = threading.Lock()
+        self._append = append
 
     def __enter__(self) -> WarcWriterRotating:
         return self
@@ -94,6 +98,8 @@ class WarcWriterRotating:
             )
             offset = out.tell()
             writer.write_record(record)
+            # in the OS's hands at once: a kill leaves the record whole or absent
+            out.flush()
             end = out.tell()
             if end >= self.max_bytes:
                 self._finish()
@@ -112,6 +118,10 @@ class WarcWriterRotating:
 
     def _open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        if self._append:
+            self._append = False  # only the first file of a writer is appended to
+            if self._reopen():
+                return
         opened = self.clock().astimezone(dt.UTC)
         stamp = opened.strftime("%Y%m%d%H%M%S")
         while True:
@@ -135,6 +145,20 @@ class WarcWriterRotating:
         info.rec_headers.replace_header("WARC-Date", _warc_date(opened))
         writer.write_record(info)
         self._out, self._writer, self._name = out, writer, name
+
+    def _reopen(self) -> bool:
+        """Continue the newest finished file of the prefix if it is under the size cap."""
+        newest = max(self.folder.glob(f"{self.prefix}-*.warc.gz"), default=None,
+                     key=lambda p: (p.stat().st_mtime, p.name))
+        if newest is None or newest.stat().st_size >= self.max_bytes:
+            return False
+        name = newest.name
+        os.rename(newest, self.folder / (name + OPEN_SUFFIX))
+        out = open(self.folder / (name + OPEN_SUFFIX), "r+b")  # noqa: SIM115
+        out.seek(0, os.SEEK_END)
+        self._out, self._writer, self._name = out, WARCWriter(out, gzip=True,
+                                                              warc_version="1.1"), name
+        return True
 
     def _finish(self) -> None:
         if self._out is None or self._name is None:

@@ -10,8 +10,9 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from newsetl.extract.dated import parse_dated, read_dated_content
@@ -21,13 +22,13 @@ from newsetl.flows import progress
 from newsetl.flows.batch import Batch
 from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
 from newsetl.flows.settings import ConfigError, Settings
-from newsetl.flows.store import Load, open_warehouse, store
+from newsetl.flows.store import Load, run_writer, store
 from newsetl.flows.summary import RunSummary, backfill_summary, failed_inputs
 from newsetl.flows.warc_source import is_warc, read_warc
 from newsetl.values import ErrorPolicy, Flow, Stage
-from newsetl.warehouse import Warehouse
 from newsetl.warehouse.load import archive_location, classify, loaded_offsets, unique_articles
 from newsetl.warehouse.runs import recorded_run
+from newsetl.warehouse.writer import Writer
 
 FILES_PER_CHUNK = 5
 """dated files are read in chunks of this many times ``chunk_size`` (they are small)"""
@@ -74,25 +75,31 @@ def backfill_flow(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> RunSummary:
-    """Load dated files and WARC archives; only articles dated within since..until."""
+    """Load dated files and WARC archives; only articles dated within since..until. Each
+    batch is committed on its own; the warehouse is opened only while it is."""
     started = time.monotonic()
     files = find_files(paths)
     params = {"paths": paths, "db": settings.db, "since": since, "until": until}
     totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
-    with open_warehouse(settings) as warehouse, \
-            recorded_run(warehouse, Flow.BACKFILL, params) as run:
+    with run_writer(settings, Flow.BACKFILL) as writer, \
+            recorded_run(writer, Flow.BACKFILL, params) as run:
         run.counts = totals
         progress.report("files", 0, len(files))
-        for batch in _batches(warehouse, files, settings):
-            kept = [a for a in batch.items if in_range(a.published_date, since, until)]
+        for batch in _batches(writer, files, settings):
+            kept = [(a, found) for a, found in batch.items
+                    if in_range(a.published_date, since, until)]
             totals["skipped"] += len(batch.items) - len(kept)
-            kept = unique_articles(kept)
-            changes = classify(warehouse, kept)
-            needing = needing_extraction(kept, changes)
-            progress.expect("quotes", len(needing))
-            found = find_attributions(needing, settings.error_policy)
-            counts = store(warehouse, run, Load(kept, changes, dict(found.items),
-                                                errors=batch.errors + found.errors))
+            articles = unique_articles(a for a, _ in kept)
+            with writer.session() as warehouse:
+                changes = classify(warehouse, articles)
+            found = {a.article_id: f for a, f in kept if f is not None}
+            # dated files are attributed here, once the stored ones are passed over
+            todo = [a for a in needing_extraction(articles, changes) if a.article_id not in found]
+            progress.expect("quotes", len(todo))
+            more = find_attributions(todo, settings)
+            found.update(more.items)
+            counts = store(writer, run, Load(articles, changes, found,
+                                             errors=batch.errors + more.errors))
             totals["new"] += counts.new
             totals["updated"] += counts.updated
             totals["unchanged"] += counts.unchanged
@@ -103,18 +110,26 @@ def backfill_flow(
     return summary
 
 
-def _batches(warehouse: Warehouse, files: Sequence[Path], settings: Settings
-             ) -> Iterator[Batch[Article]]:
-    """Batches of articles: dated files in chunks, then each WARC file's records."""
+def _batches(writer: Writer, files: Sequence[Path], settings: Settings
+             ) -> Iterator[Batch[tuple[Article, Any]]]:
+    """Batches of articles (with their attributions where they were made already): dated
+    files in chunks, the next one read while this one is stored, then each WARC file's
+    records."""
     policy = settings.error_policy
     dated = [f for f in files if not is_warc(f)]
     size = max(settings.chunk_size, 1) * FILES_PER_CHUNK
-    for future in read_files.map([dated[i:i + size] for i in range(0, len(dated), size)],
-                                 policy=unmapped(policy)):
-        yield future.result()
+    chunks = [dated[i:i + size] for i in range(0, len(dated), size)]
+    ahead = read_files.submit(chunks[0], policy) if chunks else None
+    for n in range(len(chunks)):
+        assert ahead is not None
+        batch = ahead.result()
+        # one chunk read ahead, never more: memory follows the chunk, not the backfill
+        ahead = read_files.submit(chunks[n + 1], policy) if n + 1 < len(chunks) else None
+        yield Batch([(article, None) for article in batch.items], batch.errors, policy)
     root = Path(settings.archive)
     for path in (f for f in files if is_warc(f)):
         location = archive_location(path, root)
-        yield from read_warc(path, location, loaded_offsets(warehouse, location),
-                             settings.chunk_size, policy, settings)
+        with writer.session() as warehouse:
+            skip = loaded_offsets(warehouse, location)
+        yield from read_warc(path, location, skip, settings.chunk_size, policy, settings)
         progress.report("files", 1)

@@ -51,7 +51,7 @@ def run_error(stage: Stage, source: str, error: Exception) -> RunError:
         return RunError(Stage(stage), source, name, f"{error.filename or source}: cannot be "
                         f"read: {error.strerror or error}")
     return RunError(Stage(stage), source, name,
-                    f"unexpected {type(error).__name__}: {error}{_where(error)}; "
+                    f"unexpected {type(error).__name__}: {error}{where_raised(error)}; "
                     "the input was skipped (please report it, with this message)")
 
 
@@ -108,8 +108,12 @@ class Batch(Generic[T]):
         return joined
 
 
-def _where(error: BaseException) -> str:
-    """' (at flows/ingest.py:123 in fetch_feed)': the innermost frame of our own code."""
+def where_raised(error: BaseException) -> str:
+    """' (at flows/ingest.py:123 in fetch_feed)': the innermost frame of our own code (for
+    an error raised in a worker process, where the worker saw it raised)."""
+    remote = getattr(error, "newsetl_where", None)
+    if isinstance(remote, str):
+        return remote
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_ROOT)
             and ".venv" not in Path(f.filename).parts]

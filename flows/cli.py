@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,8 @@ from newsetl.flows.settings import (
 from newsetl.values import CONFIDENCE_THRESHOLD, Target
 
 DEFAULT_CONFIG = "feeds.toml"
+INTERRUPTED = 130
+"""the exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells count it)"""
 MIN_CONFIDENCE_HELP = ("Count quotes and claims of at least this confidence (the speakers and "
                        f"sources views count from {CONFIDENCE_THRESHOLD:g}; 0 counts all).")
 
@@ -34,7 +38,32 @@ def _settings(config_settings: dict | None = None, **options: object) -> Setting
     if config_settings:
         settings = settings.merged(config_settings, "config")
     settings = from_environment(settings)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        options = {"data_dir": context.meta.get("newsetl.data_dir"), **options}
     return settings.merged({k: v for k, v in options.items() if v is not None}, "options")
+
+
+def _remember_data_dir(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta["newsetl.data_dir"] = value
+
+
+def data_dir_option(command: Callable) -> Callable:
+    """--data-dir DIR: the warehouse (news.duckdb), corpus, archive and robots.txt cache in
+    one folder."""
+    return click.option(
+        "--data-dir", metavar="DIR", expose_value=False, callback=_remember_data_dir,
+        help="One folder for the warehouse (DIR/news.duckdb), its corpus, archive and "
+             "robots.txt cache. Default: data (NEWSETL_DATA_DIR).")(command)
+
+
+def _reader(settings: Settings):
+    """The warehouse opened read-only, waiting up to ``read_lock_timeout`` for a run's
+    chunk to commit."""
+    from newsetl.warehouse import Warehouse
+
+    return Warehouse.open(settings.db, read_only=True, lock_timeout=settings.read_lock_timeout)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,20 +81,37 @@ def cli(ctx: click.Context, verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def workers_options(command: Callable) -> Callable:
+    """--workers N and --task-runner threads|dask."""
+    from newsetl.values import TaskRunner
+
+    command = click.option(
+        "--task-runner", type=click.Choice([r.value for r in TaskRunner]),
+        help="Where chunks are processed: threads (this machine) or dask (a local Dask "
+             "cluster, or dask_address). Default: threads (NEWSETL_TASK_RUNNER).")(command)
+    return click.option(
+        "--workers", type=click.IntRange(min=1), metavar="N",
+        help="Worker processes for extraction, quotes and claims. Default: the cores "
+             "(NEWSETL_WORKERS).")(command)
+
+
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help=f"Feeds config (TOML). Default: ./{DEFAULT_CONFIG} if it exists.")
 @click.option("--feed", "feed_urls", multiple=True, metavar="URL",
               help="A feed URL (or path) to ingest; repeat for several. Added to the config's.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--corpus", help="Corpus folder. Default: data/corpus (NEWSETL_CORPUS).")
+@data_dir_option
+@click.option("--corpus", help="Corpus folder. Default: beside the warehouse (NEWSETL_CORPUS).")
 @click.option("--feeds-only", is_flag=True,
               help="Fetch and check the feeds (status, entries) without fetching articles.")
 @click.option("--refetch", is_flag=True,
               help="Fetch every entry's page again, even when the feed entry is unchanged.")
+@workers_options
 @click.pass_context
 def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ...],
-           db: str | None, corpus: str | None, feeds_only: bool, refetch: bool) -> None:
+           db: str | None, corpus: str | None, feeds_only: bool, refetch: bool,
+           workers: int | None, task_runner: str | None) -> None:
     """Fetch feeds and their articles; write the corpus and load the warehouse.
 
     Example: newsetl ingest --config seeds/sample/feeds.toml
@@ -81,13 +127,14 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
     if not feeds:
         raise ConfigError(f"no feeds to ingest: give --feed URL or --config FILE "
                           f"(or put a {DEFAULT_CONFIG} here)")
-    settings = _settings(config.settings if config else None, db=db, corpus=corpus)
+    settings = _settings(config.settings if config else None, db=db, corpus=corpus,
+                         workers=workers, task_runner=task_runner)
     _preflight(settings)
-    _start_prefect(settings, ctx.obj["verbose"])
-    from newsetl.flows.ingest import run_ingest
+    with _prefect(settings, ctx.obj["verbose"]):
+        from newsetl.flows.ingest import run_ingest
 
-    with _progress_display(ctx.obj["verbose"]):
-        summary = run_ingest(feeds, settings, refetch=refetch, feeds_only=feeds_only)
+        with _progress_display(ctx.obj["verbose"]), _stops_at_once():
+            summary = run_ingest(feeds, settings, refetch=refetch, feeds_only=feeds_only)
     click.echo(summary.render())
 
 
@@ -95,13 +142,15 @@ def ingest(ctx: click.Context, config_path: str | None, feed_urls: tuple[str, ..
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help=f"Feeds config (TOML). Default: ./{DEFAULT_CONFIG}.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--corpus", help="Corpus folder. Default: data/corpus (NEWSETL_CORPUS).")
+@data_dir_option
+@click.option("--corpus", help="Corpus folder. Default: beside the warehouse (NEWSETL_CORPUS).")
 @click.option("--interval", type=click.IntRange(min=1), metavar="SECONDS",
               help="Poll interval for feeds without their own. Default: the config's "
                    "`interval` setting, else 3600.")
+@workers_options
 @click.pass_context
 def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: str | None,
-          interval: int | None) -> None:
+          interval: int | None, workers: int | None, task_runner: str | None) -> None:
     """Poll the config's feeds on a schedule until stopped (Ctrl-C).
 
     Each poll interval is a Prefect deployment served from this process. Without
@@ -117,14 +166,17 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
     config = load_config(config_path)
     if not config.feeds:
         raise ConfigError(f"{config_path} lists no feeds to serve")
-    settings = _settings(config.settings, db=db, corpus=corpus, interval=interval)
+    settings = _settings(config.settings, db=db, corpus=corpus, interval=interval,
+                         workers=workers, task_runner=task_runner)
     _preflight(settings)
     # scheduled runs may start in another folder: hand them absolute paths
     overrides: dict = {name: str(Path(getattr(settings, name)).resolve())
                        for name in PATH_SETTINGS}
     overrides["lock_timeout"] = max(settings.lock_timeout, 60.0)
-    if interval is not None:
-        overrides["interval"] = interval
+    for name, value in (("interval", interval), ("workers", workers),
+                        ("task_runner", task_runner)):
+        if value is not None:
+            overrides[name] = value
     configure_prefect(Path(settings.db).parent, ctx.obj["verbose"])
     home = Path(os.environ["PREFECT_HOME"])
     if os.environ.get("PREFECT_API_URL"):
@@ -132,7 +184,7 @@ def serve(ctx: click.Context, config_path: str | None, db: str | None, corpus: s
         _serve(config_path, overrides, settings.interval, ctx.obj["verbose"])
         return
     click.echo("Starting a local Prefect server on 127.0.0.1 ...")
-    with local_server(home) as url:
+    with local_server(home, announce=True) as url:
         os.environ["PREFECT_API_URL"] = f"{url}/api"
         click.echo(f"Prefect UI: {url}  (Ctrl-C stops serving and the server)")
         _serve(config_path, overrides, settings.interval, ctx.obj["verbose"])
@@ -168,7 +220,8 @@ def _serve(config_path: str, overrides: dict, default_interval: int, verbose: bo
               "(YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--corpus", help="Corpus folder for fetched pages. Default: data/corpus.")
+@data_dir_option
+@click.option("--corpus", help="Corpus folder for fetched pages. Default: beside the warehouse.")
 @click.pass_context
 def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, ...],
              sitemaps: tuple[str, ...], since: str | None, until: str | None,
@@ -192,17 +245,18 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
         if not Path(path).is_file():
             raise ConfigError(f"URL list {path} does not exist")
     _preflight(settings)
-    _start_prefect(settings, ctx.obj["verbose"])
-    from newsetl.flows.backfill import backfill_flow
-    from newsetl.flows.web_backfill import web_backfill_flow
-
     summaries = []
-    with _progress_display(ctx.obj["verbose"]):
-        if paths:
-            summaries.append(backfill_flow(list(paths), settings, dates.since, dates.until))
-        if url_lists or sitemaps:
-            summaries.append(web_backfill_flow(list(url_lists), list(sitemaps), settings,
-                                               dates.since, dates.until))
+    with _prefect(settings, ctx.obj["verbose"]):
+        from newsetl.flows.backfill import backfill_flow
+        from newsetl.flows.web_backfill import web_backfill_flow
+
+        with _progress_display(ctx.obj["verbose"]), _stops_at_once():
+            if paths:
+                summaries.append(backfill_flow(list(paths), settings, dates.since,
+                                               dates.until))
+            if url_lists or sitemaps:
+                summaries.append(web_backfill_flow(list(url_lists), list(sitemaps), settings,
+                                                   dates.since, dates.until))
     # printed once the bars are gone: the display erases the lines it drew over
     for summary in summaries:
         click.echo(summary.render())
@@ -214,7 +268,8 @@ def backfill(ctx: click.Context, paths: tuple[str, ...], url_lists: tuple[str, .
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
-@click.option("--corpus", help="Corpus folder. Default: data/corpus (NEWSETL_CORPUS).")
+@data_dir_option
+@click.option("--corpus", help="Corpus folder. Default: beside the warehouse (NEWSETL_CORPUS).")
 @click.pass_context
 def reprocess(ctx: click.Context, what: str, since: str | None, until: str | None,
               db: str | None, corpus: str | None) -> None:
@@ -231,11 +286,11 @@ def reprocess(ctx: click.Context, what: str, since: str | None, until: str | Non
     dates = parse_date_range(since, until)
     settings = _settings(db=db, corpus=corpus)
     _preflight(settings)
-    _start_prefect(settings, ctx.obj["verbose"])
-    from newsetl.flows.reprocess import reprocess_flow
+    with _prefect(settings, ctx.obj["verbose"]):
+        from newsetl.flows.reprocess import reprocess_flow
 
-    with _progress_display(ctx.obj["verbose"]):
-        summary = reprocess_flow(settings, Target(what), dates.since, dates.until)
+        with _progress_display(ctx.obj["verbose"]), _stops_at_once():
+            summary = reprocess_flow(settings, Target(what), dates.since, dates.until)
     click.echo(summary.render())
 
 
@@ -271,6 +326,7 @@ def _format(fmt: str | None, as_json: bool, as_csv: bool) -> str:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A value for $NAME in the query; repeatable.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@data_dir_option
 @output_options
 def sql(query: str | None, query_file: IO[str] | None, params: tuple[str, ...], db: str | None,
         fmt: str | None, as_json: bool, as_csv: bool, width: int | None) -> None:
@@ -281,7 +337,6 @@ def sql(query: str | None, query_file: IO[str] | None, params: tuple[str, ...], 
     Example: newsetl sql "SELECT cue, content FROM claims WHERE source = $who" -p who="Donald Trump"
     """
     from newsetl.flows.output import render
-    from newsetl.warehouse import Warehouse
 
     fmt = _format(fmt, as_json, as_csv)
     if (query is None) == (query_file is None):
@@ -296,7 +351,7 @@ def sql(query: str | None, query_file: IO[str] | None, params: tuple[str, ...], 
             raise click.UsageError(f"--param {param!r} is not NAME=VALUE")
         values[name.strip().lstrip("$")] = value
     settings = _settings(db=db)
-    with Warehouse.open(settings.db, read_only=True) as warehouse:
+    with _reader(settings) as warehouse:
         columns, rows = warehouse.user_query(text, values)
     if columns:
         click.echo(render(fmt, columns, rows, width))
@@ -312,6 +367,7 @@ def sql(query: str | None, query_file: IO[str] | None, params: tuple[str, ...], 
               help="Tables to export (default: articles, quotes, claims, entities, feeds); "
                    "also article_feeds, runs, run_errors.")
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@data_dir_option
 def export(out_dir: str, fmt: str, since: str | None, until: str | None,
            tables: tuple[str, ...], db: str | None) -> None:
     """Export tables for pandas, polars, R arrow, DuckDB or a spreadsheet.
@@ -323,13 +379,12 @@ def export(out_dir: str, fmt: str, since: str | None, until: str | None,
     """
     from newsetl.extract.daterange import parse_date_range
     from newsetl.flows.output import render
-    from newsetl.warehouse import Warehouse
     from newsetl.warehouse.export import DEFAULT_TABLES, export_tables
 
     dates = parse_date_range(since, until)
     names = tuple(n.strip() for t in tables for n in t.split(",") if n.strip()) or DEFAULT_TABLES
     settings = _settings(db=db)
-    with Warehouse.open(settings.db, read_only=True) as warehouse:
+    with _reader(settings) as warehouse:
         done = export_tables(warehouse, out_dir, names, fmt, dates.since, dates.until)
     click.echo(f"exported to {out_dir} ({fmt}{', by month' if fmt == 'parquet' else ''})")
     click.echo(render("table", ["table", "rows", "files", "bytes", "path"],
@@ -344,6 +399,7 @@ def export(out_dir: str, fmt: str, since: str | None, until: str | None,
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=CONFIDENCE_THRESHOLD,
               show_default=True, help=MIN_CONFIDENCE_HELP)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@data_dir_option
 def report(since: str | None, until: str | None, out_dir: str | None, min_confidence: float,
            db: str | None) -> None:
     """Write a static HTML report: who is quoted and who claims, over time, by type and by
@@ -359,13 +415,12 @@ def report(since: str | None, until: str | None, out_dir: str | None, min_confid
 
     from newsetl.extract.daterange import parse_date_range
     from newsetl.flows.report import write_report
-    from newsetl.warehouse import Warehouse
     from newsetl.warehouse.voices import Scope
 
     dates = parse_date_range(since, until)
     settings = _settings(db=db)
     out = Path(out_dir) if out_dir else Path(settings.db).parent / "report"
-    with Warehouse.open(settings.db, read_only=True) as warehouse:
+    with _reader(settings) as warehouse:
         written = write_report(warehouse, out, Scope(dates.since, dates.until, min_confidence),
                                dt.datetime.now(dt.UTC))
     click.echo(f"report: {written.pages} pages ({written.voices} voices, {written.articles} "
@@ -374,18 +429,43 @@ def report(since: str | None, until: str | None, out_dir: str | None, min_confid
 
 
 def _preflight(settings: Settings) -> None:
-    """Open (create, migrate) the warehouse once before Prefect starts: a locked or broken
-    file fails in a second, not after the engine's start-up."""
-    from newsetl.warehouse import Warehouse
+    """Take the run lock and open (create, migrate) the warehouse once before Prefect
+    starts: a warehouse another run writes, or a broken file, fails in a second, not after
+    the engine's start-up."""
+    from newsetl.warehouse.writer import Writer
 
-    Warehouse.open(settings.db, lock_timeout=settings.lock_timeout).close()
+    with Writer(settings.db, "run", settings.lock_timeout, settings.commit_lock_timeout):
+        pass
 
 
-def _start_prefect(settings: Settings, verbose: bool) -> None:
-    """Prefect's environment, and its loggers quiet unless -v: our summary and our one
-    ``Error:`` line are what the user reads."""
+@contextmanager
+def _prefect(settings: Settings, verbose: bool) -> Iterator[None]:
+    """Prefect for one flow command: its environment (its loggers quiet unless -v: our
+    summary and our one ``Error:`` line are what the user reads) and a server: the one given
+    (PREFECT_API_URL), the one ``newsetl serve`` runs, else a temporary one that dies with
+    this process."""
     configure_prefect(Path(settings.db).parent, verbose)
     _quiet_prefect(verbose)
+    if os.environ.get("PREFECT_API_URL") or _prefect_configured():
+        yield
+        return
+    from newsetl.flows.prefect_server import shared_or_temporary
+
+    with shared_or_temporary(Path(os.environ["PREFECT_HOME"])) as url:
+        os.environ["PREFECT_API_URL"] = f"{url}/api"
+        try:
+            yield
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+
+
+def _prefect_configured() -> bool:
+    """Whether Prefect, imported already (a test harness), has a server configured."""
+    if "prefect.settings" not in sys.modules:
+        return False
+    from prefect.settings import get_current_settings
+
+    return bool(get_current_settings().api.url)
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -401,6 +481,7 @@ def _quiet_prefect(verbose: bool) -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=CONFIDENCE_THRESHOLD,
               show_default=True, help=MIN_CONFIDENCE_HELP)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@data_dir_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object: the entity and its quotes and claims.")
 def who(name: str, min_confidence: float, db: str | None, as_json: bool) -> None:
@@ -417,13 +498,12 @@ def who(name: str, min_confidence: float, db: str | None, as_json: bool) -> None
     import json
 
     from newsetl.flows.output import render_table, to_jsonable
-    from newsetl.warehouse import Warehouse
     from newsetl.warehouse.entities import entity_timeline, find_entities
     from newsetl.warehouse.voices import Scope
 
     settings = _settings(db=db)
     scope = Scope(min_confidence=min_confidence)
-    with Warehouse.open(settings.db, read_only=True) as warehouse:
+    with _reader(settings) as warehouse:
         found = find_entities(warehouse, name, scope)
         if not found:
             raise ConfigError(f"no speaker or source named {name!r} in {settings.db}; "
@@ -455,6 +535,7 @@ def who(name: str, min_confidence: float, db: str | None, as_json: bool) -> None
 
 @cli.command()
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@data_dir_option
 @click.option("--limit", default=20, show_default=True, help="How many runs, newest first.")
 @output_options
 def runs(db: str | None, limit: int, fmt: str | None, as_json: bool, as_csv: bool,
@@ -468,12 +549,11 @@ def runs(db: str | None, limit: int, fmt: str | None, as_json: bool, as_csv: boo
     Example: newsetl runs --limit 5
     """
     from newsetl.flows.output import render
-    from newsetl.warehouse import Warehouse
     from newsetl.warehouse.runs import recent_runs
 
     fmt = _format(fmt, as_json, as_csv)
     settings = _settings(db=db)
-    with Warehouse.open(settings.db, read_only=True) as warehouse:
+    with _reader(settings) as warehouse:
         columns, rows = recent_runs(warehouse, limit)
     if fmt in ("json", "csv"):
         click.echo(render(fmt, columns, rows))
@@ -495,6 +575,7 @@ def _short_counts(counts: dict | None) -> str:
 
 @cli.group(invoke_without_command=True)
 @click.option("--db", help="Warehouse file. Default: data/news.duckdb (NEWSETL_DB).")
+@data_dir_option
 @output_options
 @click.pass_context
 def feeds(ctx: click.Context, db: str | None, fmt: str | None, as_json: bool, as_csv: bool,
@@ -507,12 +588,11 @@ def feeds(ctx: click.Context, db: str | None, fmt: str | None, as_json: bool, as
     if ctx.invoked_subcommand is not None:
         return
     from newsetl.flows.output import render
-    from newsetl.warehouse import Warehouse
     from newsetl.warehouse.load import feed_health
 
     fmt = _format(fmt, as_json, as_csv)
     settings = _settings(db=db)
-    with Warehouse.open(settings.db, read_only=True) as warehouse:
+    with _reader(settings) as warehouse:
         columns, rows = feed_health(warehouse)
     click.echo(render(fmt, columns, rows, width))
 
@@ -643,6 +723,33 @@ def extract(inputs: tuple[str, ...], html: bool, as_json: bool, config_path: str
 
 
 @contextmanager
+def _stops_at_once() -> Iterator[None]:
+    """One Ctrl-C stops a foreground run in seconds: the worker processes are killed and
+    the run's threads stop before their next input, so the run ends interrupted with every
+    chunk it committed kept. A second Ctrl-C is Python's own."""
+    from newsetl.flows import stopping
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        from newsetl.flows.extraction import stop_workers
+
+        signal.signal(signal.SIGINT, previous)
+        stopping.request()
+        stop_workers()
+        raise KeyboardInterrupt
+
+    stopping.clear()
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
 def _progress_display(verbose: bool) -> Iterator[None]:
     """A progress bar on stderr for long runs, when stderr is a terminal. Print nothing to
     stdout inside it: the bars are erased when it closes, with what was drawn over them."""
@@ -682,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except click.exceptions.Abort:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
-        return 130
+        return INTERRUPTED
     except click.UsageError as error:
         where = error.ctx.command_path if error.ctx else "newsetl"
         click.echo(f"Error: {error.format_message()} (see '{where} --help')", err=True)
@@ -692,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
-        return 130
+        return INTERRUPTED
     except Exception as error:  # a bug: say so in one line unless asked for the traceback
         from newsetl.warehouse.db import fatal_error
 
@@ -710,7 +817,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    if code == INTERRUPTED:
+        # the run is recorded as interrupted already; leave at once, without waiting on
+        # what Prefect would still send its server at exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ class Corpus:
         # files written before a crash that cut the manifest update short still hold their ids
         self.files: dict[str, str] = {e["id"]: e["file"] for e in self.entries.values()}
         if self.path.is_dir():
-            # a writer killed mid-file leaves its temp file; runs hold the warehouse lock, so
+            # a writer killed mid-file leaves its temp file; runs hold the warehouse's run lock, so
             # no other writer's temp file can be here now
             for stale in self.path.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)

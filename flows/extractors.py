@@ -10,8 +10,10 @@ from prefect.cache_policies import NO_CACHE
 
 from newsetl.extract.records import Article
 from newsetl.flows import progress
-from newsetl.flows.batch import Batch, must_raise
-from newsetl.values import Change, ErrorPolicy, Stage
+from newsetl.flows.batch import Batch
+from newsetl.flows.extraction import attribute_texts
+from newsetl.flows.settings import Settings
+from newsetl.values import Change, Stage
 
 Attributions = Any
 """an article's ``newsetl.extract.attribution.Attributions``: its quotes and claims (it
@@ -28,30 +30,20 @@ def needing_extraction(articles: Sequence[Article], changes: Mapping[str, Change
 
 
 @task(name="extract-attributions", cache_policy=NO_CACHE)
-def find_attributions(articles: Sequence[Article], policy: ErrorPolicy = ErrorPolicy.RECORD,
-                      bar: str = "quotes") -> Batch[tuple[str, Attributions]]:
-    """Quotes and claims of a batch of articles, each parsed once: (article id, (quotes,
-    claims)) items. An article the extractors fail on is recorded and stored without them
-    (reprocess finds it once they are fixed). ``bar``: the progress stage it advances."""
-    batch: Batch[tuple[str, Attributions]] = Batch(policy=policy)
-    if not articles:
-        return batch
-    # spaCy loads on first use only: runs with nothing new never pay for it
-    from newsetl.extract.attribution import extract_attributions_many
-
-    try:
-        # the writer's own "I" and "we" resolve to the page's authors
-        found = extract_attributions_many([a.content for a in articles],
-                                          [a.authors for a in articles])
-    except Exception as error:  # noqa: BLE001 - one text broke the batch: find which below
-        if must_raise(error, policy):
-            raise
-        for article in articles:
-            with batch.attempt(Stage.ATTRIBUTIONS, article.url):
-                [pair] = extract_attributions_many([article.content], [article.authors])
-                batch.items.append((article.article_id, pair))
-    else:
-        batch.items.extend((a.article_id, pair) for a, pair in zip(articles, found, strict=True))
+def find_attributions(articles: Sequence[Article], settings: Settings, bar: str = "quotes"
+                      ) -> Batch[tuple[str, Attributions]]:
+    """Quotes and claims of a batch of articles, each parsed once, in the worker processes:
+    (article id, Attributions) items. An article the extractors fail on is recorded and
+    stored without them (reprocess finds it once they are fixed). ``bar``: the progress
+    stage it advances."""
+    batch: Batch[tuple[str, Attributions]] = Batch(policy=settings.error_policy)
+    # the writer's own "I" and "we" resolve to the page's authors
+    found = attribute_texts([(a.content, a.authors) for a in articles], settings)
+    for article, attributions in zip(articles, found, strict=True):
+        with batch.attempt(Stage.ATTRIBUTIONS, article.url):
+            if isinstance(attributions, BaseException):
+                raise attributions
+            batch.items.append((article.article_id, attributions))
     progress.report(bar, len(articles))
     return batch
 

@@ -31,6 +31,7 @@ import httpx
 
 from newsetl.errors import NewsetlError
 from newsetl.extract.warc_write import RecordLocation
+from newsetl.flows import stopping
 from newsetl.flows.politeness import (
     Politeness,
     RobotsRules,
@@ -221,6 +222,7 @@ class Fetcher:
 
         def run(lane: list[int]) -> None:
             for index in lane:
+                stopping.check()  # Ctrl-C: the lanes end after the request in hand
                 results[index] = work(items[index])
 
         if len(lanes) <= 1:

@@ -10,43 +10,54 @@ import dataclasses
 import datetime as dt
 import hashlib
 import time
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner as PrefectRunner
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from newsetl.extract.article import charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from newsetl.extract.ids import feed_id
-from newsetl.extract.records import Article, Listing, article_from_html
+from newsetl.extract.records import Article, Listing
 from newsetl.flows import progress
 from newsetl.flows.archive import Archive
 from newsetl.flows.batch import Batch, isolate, run_error
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
-from newsetl.flows.extraction import extract_page
-from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
+from newsetl.flows.extraction import PageJob, process_pages
+from newsetl.flows.extractors import Attributions, extractor_versions
 from newsetl.flows.feed_health import freshness, status_of
 from newsetl.flows.fetch import Fetched, Fetcher, FetchError, Validators
 from newsetl.flows.settings import Settings
 from newsetl.flows.ssrf import Guard
-from newsetl.flows.store import Load, open_warehouse, store
+from newsetl.flows.store import Load, run_writer, store
 from newsetl.flows.summary import RunSummary, failed_inputs
-from newsetl.values import HEALTHY_FEED, ErrorPolicy, FeedStatus, Flow, RunStatus, SavedBy, Stage
-from newsetl.warehouse import Warehouse
+from newsetl.values import (
+    HEALTHY_FEED,
+    ErrorPolicy,
+    FeedStatus,
+    Flow,
+    RunStatus,
+    SavedBy,
+    Stage,
+    TaskRunner,
+)
 from newsetl.warehouse.load import (
     FeedLink,
     FeedRow,
     FeedState,
     StoredEntry,
-    classify,
     feed_states,
     known_entries,
     unique_articles,
 )
 from newsetl.warehouse.runs import Run, RunError, recorded_run
+from newsetl.warehouse.writer import Writer
 
 _FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, " \
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -83,6 +94,10 @@ class Wanted:
 
     feeds: tuple[FeedSpec, ...] = ()
     """the listed feeds that carried the link (their hosts are trusted by the SSRF guard)"""
+
+    stored: tuple[tuple[str, str], ...] = ()
+    """(article id, text hash) of the stored article the link was fetched for before: a page
+    fetched again whose text is unchanged is not attributed again"""
 
     @property
     def first_listing(self) -> Listing | None:
@@ -162,6 +177,7 @@ def plan_articles(
     plan = Plan()
     carriers: dict[str, list[tuple[str, FeedEntry]]] = {}
     specs: dict[str, list[FeedSpec]] = {}
+    stored_as: dict[str, set[tuple[str, str]]] = {}
     for outcome in outcomes:
         if outcome.feed is None:
             continue
@@ -178,7 +194,10 @@ def plan_articles(
             else:
                 carriers.setdefault(entry.link, []).append((fid, entry))
                 specs.setdefault(entry.link, []).append(outcome.spec)
-    plan.wanted = [Wanted(link, tuple(c), feeds=tuple(specs[link]))
+                stored_as.setdefault(entry.link, set()).update(
+                    (s.article_id, s.content_hash) for s in stored if s.content_hash)
+    plan.wanted = [Wanted(link, tuple(c), feeds=tuple(specs[link]),
+                          stored=tuple(sorted(stored_as[link])))
                    for link, c in carriers.items()]
     return plan
 
@@ -189,6 +208,7 @@ def fetch_articles(
     policy: ErrorPolicy = ErrorPolicy.RECORD,
 ) -> Batch[tuple[Wanted, Fetched]]:
     """Fetch and archive the pages of a chunk of links; failures are recorded, not raised.
+    A page a cut-off run archived already is read from the archive, not fetched again.
 
     Links found in feeds go through the SSRF guard, trusting the hosts of the feeds that
     carried them."""
@@ -196,6 +216,9 @@ def fetch_articles(
 
     def get(wanted: Wanted) -> Fetched | Exception:
         try:
+            kept = archive.archived_page(wanted.link)
+            if kept is not None:
+                return kept
             link_guard = (guard or fetcher.guard).for_feeds(wanted.feeds)
             return fetcher.fetch(wanted.link, accept=_PAGE_ACCEPT, guard=link_guard)
         except Exception as error:  # noqa: BLE001 - recorded below, in the chunk's order
@@ -208,46 +231,59 @@ def fetch_articles(
         with batch.attempt(Stage.ARTICLE, wanted.link):
             if isinstance(fetched, Exception):
                 raise fetched
-            location = archive.keep(fetched)
-            if location is not None:
-                fetched = dataclasses.replace(fetched, archived=location)
+            if fetched.archived is None:
+                location = archive.keep(fetched, page=True)
+                if location is not None:
+                    fetched = dataclasses.replace(fetched, archived=location)
             batch.items.append((wanted, fetched))
     return batch
+
+
+Processed = tuple[Wanted, Article, Attributions | None]
+"""a page made into its article, with its quotes and claims (None: unchanged, or failed)"""
 
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
 def extract_articles(
     pages: Sequence[tuple[Wanted, Fetched]], settings: Settings,
     policy: ErrorPolicy = ErrorPolicy.RECORD,
-) -> Batch[tuple[Wanted, Article]]:
-    """The articles of a chunk of fetched pages: main text and metadata through trafilatura,
-    dated by the entry that carried them (else the page, else the fetch). Each page is
-    extracted within ``extract_timeout`` and its text cut at ``max_text_chars`` (a cut text
-    loads, and is noted)."""
-    batch: Batch[tuple[Wanted, Article]] = Batch(policy=policy)
-    for wanted, fetched in pages:
+) -> Batch[Processed]:
+    """The articles of a chunk of fetched pages, with their quotes and claims, made in the
+    worker processes: main text and metadata through trafilatura, dated by the entry that
+    carried them (else the page, else the fetch). Each page is extracted within
+    ``extract_timeout`` and its text cut at ``max_text_chars`` (a cut text loads, and is
+    noted); a page whose text is the stored one's is not attributed again."""
+    jobs = [PageJob(fetched.content, fetched.final_url, fetched.fetched_at,
+                    charset=charset_of(fetched.headers), listing=wanted.first_listing,
+                    archived=fetched.archived, stored=wanted.stored)
+            for wanted, fetched in pages]
+    batch: Batch[Processed] = Batch(policy=policy)
+    for (wanted, _), done in zip(pages, process_pages(jobs, settings), strict=True):
         with batch.attempt(Stage.EXTRACT, wanted.link):
-            page, cut = extract_page(fetched.content, fetched.final_url, settings,
-                                     charset=charset_of(fetched.headers))
-            article = article_from_html(
-                fetched.content, fetched.final_url, fetched.fetched_at, page=page,
-                listing=wanted.first_listing, archived=fetched.archived)
-            batch.items.append((wanted, article))
-            if cut is not None:
-                batch.errors.append(run_error(Stage.EXTRACT, wanted.link, cut))
+            if done.error is not None:
+                raise done.error
+        if done.article is None:
+            continue
+        if done.cut is not None:
+            batch.errors.append(run_error(Stage.EXTRACT, wanted.link, done.cut))
+        with batch.attempt(Stage.ATTRIBUTIONS, done.article.url):
+            if done.attribution_error is not None:
+                raise done.attribution_error
+        batch.items.append((wanted, done.article, done.attributions))
+    progress.report("quotes", len(batch.items))
     return batch
 
 
-def feed_links(extracted: Iterable[tuple[Wanted, Article]]) -> list[FeedLink]:
+def feed_links(extracted: Iterable[Processed]) -> list[FeedLink]:
     """Which feed carried which of the extracted articles, under which entry."""
     return [_link(article.article_id, fid, entry)
-            for wanted, article in extracted for fid, entry in wanted.carriers]
+            for wanted, article, _ in extracted for fid, entry in wanted.carriers]
 
 
 @flow(name="ingest", validate_parameters=False, log_prints=False)
 def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False,
                 due_only: bool = False, feeds_only: bool = False) -> RunSummary:
-    """Ingest the listed feeds into the warehouse and the corpus folder.
+    """Ingest the listed feeds into the warehouse and the corpus folder, a chunk at a time.
 
     ``refetch`` fetches every feed and page in full (no conditional GET, no skipping);
     ``due_only`` (scheduled runs) leaves out feeds whose server asked for a later poll;
@@ -255,18 +291,17 @@ def ingest_flow(feeds: list[FeedSpec], settings: Settings, refetch: bool = False
     """
     started = time.monotonic()
     params = {"feeds": [f.url for f in feeds], "refetch": refetch, "feeds_only": feeds_only,
-              "db": settings.db,
-              "corpus": settings.corpus}
-    with open_warehouse(settings) as warehouse, \
-            recorded_run(warehouse, Flow.INGEST, params) as run:
-        summary = _ingest(warehouse, run, feeds, settings, refetch, started, due_only,
+              "db": settings.db, "corpus": settings.corpus}
+    with run_writer(settings, Flow.INGEST) as writer, \
+            recorded_run(writer, Flow.INGEST, params) as run:
+        summary = _ingest(writer, run, feeds, settings, refetch, started, due_only,
                           feeds_only)
         run.counts, run.extractors = summary.counts(), extractor_versions()
     return summary
 
 
 def _ingest(
-    warehouse: Warehouse,
+    writer: Writer,
     run: Run,
     feeds: list[FeedSpec],
     settings: Settings,
@@ -275,57 +310,120 @@ def _ingest(
     due_only: bool = False,
     feeds_only: bool = False,
 ) -> RunSummary:
-    known_states = feed_states(warehouse, [f.url for f in feeds])
+    with writer.session() as warehouse:
+        known_states = feed_states(warehouse, [f.url for f in feeds])
     states = {} if refetch else known_states
     if due_only:
         now = dt.datetime.now(dt.UTC)
         feeds = [f for f in feeds if _due(known_states.get(f.url), now, settings)]
-    policy = unmapped(settings.error_policy)
-    size = settings.chunk_size
+    totals = Totals()
     with Fetcher(settings) as fetcher, Archive(settings) as archive:
         progress.report("feeds", 0, len(feeds))
         outcomes = [f.result() for f in fetch_feed.map(
             feeds, fetcher=fetcher, archive=archive, state=[states.get(f.url) for f in feeds],
-            policy=policy)]
-        plan = Plan() if feeds_only else plan_articles(
-            outcomes, known_entries(warehouse, _entry_links(outcomes)), refetch)
+            policy=unmapped(settings.error_policy))]
+        plan = Plan()
+        if not feeds_only:
+            with writer.session() as warehouse:
+                known = known_entries(warehouse, _entry_links(outcomes))
+            plan = plan_articles(outcomes, known, refetch)
         progress.report("articles", 0, len(plan.wanted))
-        guard = Guard.allowing(settings.allow_hosts)
-        fetched = [f.result() for f in fetch_articles.map(
-            list(_chunks(plan.wanted, size)), fetcher=fetcher, archive=archive, guard=guard,
-            policy=policy)]
-    extracted = Batch.joined(f.result() for f in extract_articles.map(
-        [batch.items for batch in fetched], settings=unmapped(settings), policy=policy))
-    articles = unique_articles(article for _, article in extracted.items)
-    changes = classify(warehouse, articles)
-    changed = needing_extraction(articles, changes)
-    progress.report("quotes", 0, len(changed))
-    attributions = Batch.joined(f.result() for f in find_attributions.map(
-        list(_chunks(changed, size)), policy=policy))
-    errors = [o.error for o in outcomes if o.error] + Batch.joined(fetched).errors \
-        + extracted.errors + attributions.errors
-    counts = store(warehouse, run, Load(
-        articles=articles, changes=changes, found=dict(attributions.items),
-        links=feed_links(extracted.items) + plan.known_links, errors=errors,
-        feeds=[_feed_row(o, known_states.get(o.spec.url), settings) for o in outcomes],
-    ), Corpus(settings.corpus))
-    unchanged = counts.unchanged + len(plan.unchanged_ids - {a.article_id for a in articles})
-    feeds_failed = sum(1 for o in outcomes if o.error)
+        totals = stream_chunks(writer, run, plan.wanted, fetcher, archive, settings)
+        # the feeds close the run: their rows, the links of articles stored before, errors
+        feed_errors = [o.error for o in outcomes if o.error]
+        store(writer, run, Load(links=plan.known_links, errors=feed_errors, feeds=[
+            _feed_row(o, known_states.get(o.spec.url), settings) for o in outcomes]))
+        archive.completed()
+    unchanged = totals.unchanged + len(plan.unchanged_ids - totals.ids)
+    feeds_failed = len(feed_errors)
     return RunSummary(
         run_id=run.id,
         flow=Flow.INGEST,
         status=RunStatus.COMPLETED,
         feeds_ok=len(outcomes) - feeds_failed,
         feeds_failed=feeds_failed,
-        articles_new=counts.new,
-        articles_updated=counts.updated,
+        articles_new=totals.new,
+        articles_updated=totals.updated,
         articles_unchanged=unchanged,
-        articles_failed=failed_inputs(errors),
+        articles_failed=totals.failed,
         files_failed=0,
-        errors=len(errors),
+        errors=totals.errors + len(feed_errors),
         seconds=time.monotonic() - started,
         feeds_not_modified=sum(1 for o in outcomes if o.status == FeedStatus.NOT_MODIFIED),
     )
+
+
+@dataclass
+class Totals:
+    """What the chunks of a run stored so far."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    """pages that gave no article (a cut text is a note on one that did, not a failure)"""
+    errors: int = 0
+    ids: set[str] = field(default_factory=set)
+    """the articles stored by this run: a second link to one is a link, not an article"""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"articles_new": self.new, "articles_updated": self.updated,
+                "articles_unchanged": self.unchanged, "articles_failed": self.failed,
+                "errors": self.errors}
+
+
+def stream_chunks(writer: Writer, run: Run, wanted: list[Wanted], fetcher: Fetcher,
+                  archive: Archive, settings: Settings) -> Totals:
+    """The chunks of a run, each fetched -> extracted, normalised and attributed -> loaded
+    and committed on its own as soon as it is done. The next chunk is fetched while the
+    ones before it are processed (on this machine's workers, or a Dask cluster's: the task
+    runner of ``chunk_runner``); at most a few chunks are in flight, so memory follows the
+    chunk size, not the run."""
+    policy = settings.error_policy
+    guard = Guard.allowing(settings.allow_hosts)
+    corpus = Corpus(settings.corpus)
+    totals = Totals()
+    in_flight: deque[tuple[Batch[tuple[Wanted, Fetched]], PrefectFuture]] = deque()
+    depth = chunks_in_flight(settings)
+    work = settings
+    if settings.task_runner == TaskRunner.DASK:
+        from newsetl.flows.dask import worker_settings
+
+        work = worker_settings(settings)
+    if not wanted:
+        return totals
+    with chunk_runner(settings) as runner:
+        for chunk in _chunks(wanted, settings.chunk_size):
+            pages = fetch_articles(chunk, fetcher, archive, guard, policy)
+            in_flight.append((pages, runner.submit(extract_articles, {
+                "pages": pages.items, "settings": work, "policy": policy})))
+            if len(in_flight) >= depth:
+                _commit(writer, run, corpus, *in_flight.popleft(), totals)
+        while in_flight:
+            _commit(writer, run, corpus, *in_flight.popleft(), totals)
+    return totals
+
+
+def _commit(writer: Writer, run: Run, corpus: Corpus, pages: Batch[tuple[Wanted, Fetched]],
+            future: PrefectFuture, totals: Totals) -> None:
+    """Store one chunk, once its pages are processed, in one transaction: its articles with
+    their quotes, claims and entities, the feed links and its errors."""
+    processed: Batch[Processed] = future.result()
+    articles = [a for a in unique_articles(a for _, a, _ in processed.items)
+                if a.article_id not in totals.ids]
+    errors = pages.errors + processed.errors
+    found = {a.article_id: found for _, a, found in processed.items if found is not None}
+    counts = store(writer, run, Load(articles=articles, found=found,
+                                     links=feed_links(processed.items), errors=errors),
+                   corpus)
+    totals.ids.update(a.article_id for a in articles)
+    totals.new += counts.new
+    totals.updated += counts.updated
+    totals.unchanged += counts.unchanged
+    totals.errors += len(errors)
+    totals.failed += failed_inputs(errors)
+    run.counts = totals.counts
 
 
 def _entry_links(outcomes: Sequence[FeedOutcome]) -> list[str]:
@@ -384,6 +482,24 @@ def _feed_row(outcome: FeedOutcome, state: FeedState | None, settings: Settings)
         saved_by=outcome.saved_by,
         next_poll_at=now + dt.timedelta(seconds=wait) if wait else None,
     )
+
+
+def chunk_runner(settings: Settings) -> PrefectRunner:
+    """Where the chunks' pages are processed: threads handing them to this machine's
+    worker processes, or the workers of a Dask cluster (prefect-dask)."""
+    if settings.task_runner == TaskRunner.DASK:
+        from newsetl.flows.dask import dask_runner
+
+        return dask_runner(settings)
+    return ThreadPoolTaskRunner(max_workers=chunks_in_flight(settings))
+
+
+def chunks_in_flight(settings: Settings) -> int:
+    """Chunks being processed at once: two keep every worker busy while a chunk is stored
+    (a Dask cluster: one more than its workers)."""
+    if settings.task_runner == TaskRunner.DASK:
+        return max(2, settings.workers + 1)
+    return 2
 
 
 def run_ingest(feeds: list[FeedSpec], settings: Settings, refetch: bool = False,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from newsetl.extract.article import charset_of
 from newsetl.extract.dated import parse_dated, read_dated_content
-from newsetl.extract.records import Article, article_from_html
-from newsetl.flows.extraction import extract_page
+from newsetl.extract.records import Article
+from newsetl.flows.extraction import PageJob, process_pages
 from newsetl.flows.fetch import Fetcher
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.ssrf import Guard
@@ -85,6 +85,9 @@ def _from_url(url: str, fetcher: Fetcher, settings: Settings) -> Input:
 def _from_page(label: str, content: bytes, url: str, fetched_at: dt.datetime,
                charset: str | None, settings: Settings) -> Input:
     # as ingest does: a page that would keep trafilatura busy for hours is stopped
-    page, cut = extract_page(content, url, settings, charset=charset)
-    article = article_from_html(content, url, fetched_at, page=page)
-    return Input(label, article.content, article, str(cut) if cut else None)
+    [done] = process_pages([PageJob(content, url, fetched_at, charset=charset,
+                                    attribute=False)], settings)
+    if done.error is not None:
+        raise done.error
+    assert done.article is not None  # an article or its error
+    return Input(label, done.article.content, done.article, str(done.cut) if done.cut else None)

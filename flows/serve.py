@@ -140,15 +140,17 @@ def _record_failure(overrides: dict[str, Any], config: str, interval: int,
     (``recorded_run``: it ends failed with ``error``); its id, or None if the warehouse cannot
     be opened either (the line printed is then all there is)."""
     from newsetl.values import Flow
-    from newsetl.warehouse import Warehouse
     from newsetl.warehouse.runs import recorded_run
+    from newsetl.warehouse.writer import Writer
 
     run_id = None
     params = {"config": config, "interval": interval, "scheduled": True}
     try:
-        with Warehouse.open(overrides["db"],
-                            lock_timeout=float(overrides.get("lock_timeout", 60))) as warehouse, \
-                recorded_run(warehouse, Flow.INGEST, params) as run:
+        # as a run writes: the run lock, the file opened for each block only
+        with Writer(overrides["db"], str(Flow.INGEST),
+                    float(overrides.get("lock_timeout", 60)),
+                    float(overrides.get("commit_lock_timeout", 60))) as writer, \
+                recorded_run(writer, Flow.INGEST, params) as run:
             run_id = run.id
             raise error
     except NewsetlError as raised:

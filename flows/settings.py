@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from newsetl.errors import NewsetlError
-from newsetl.values import ErrorPolicy
+from newsetl.values import ErrorPolicy, TaskRunner
 
 ENV_PREFIX = "NEWSETL_"
 _log = logging.getLogger("newsetl")
@@ -26,14 +26,29 @@ class ConfigError(NewsetlError):
 
 
 def _setting(default: Any, low: float | None = None, high: float | None = None,
-             path: bool = False, above: bool = False) -> Any:
-    """A field of Settings with its allowed range (``above``: strictly more than ``low``) and
-    whether it names a file or folder (resolved against the config file that sets it)."""
-    return field(default=default,
-                 metadata={"low": low, "high": high, "path": path, "above": above})
+             path: bool = False, above: bool = False, beside: str | None = None) -> Any:
+    """A field of Settings with its allowed range (``above``: strictly more than ``low``),
+    whether it names a file or folder (resolved against the config file that sets it), and
+    for a folder that follows the warehouse, its name beside the warehouse file (``beside``:
+    the setting left empty means that folder)."""
+    return field(default=default, metadata={"low": low, "high": high, "path": path,
+                                            "above": above, "beside": beside})
 
 
 _DAY = 86400.0
+DEFAULT_DATA_DIR = "data"
+DEFAULT_DB_NAME = "news.duckdb"
+CORES = max(1, os.cpu_count() or 1)
+
+
+def beside_warehouse(db: str | os.PathLike[str], name: str) -> str:
+    """The folder ``name`` (corpus, archive, robots) that belongs to the warehouse ``db``: in
+    the warehouse's folder, as ``name`` for the default file name (data/news.duckdb has
+    data/corpus), else prefixed with the file's stem (data/other.duckdb has
+    data/other.corpus), so two warehouses never share one."""
+    path = Path(db)
+    folder = name if path.name == DEFAULT_DB_NAME else f"{path.stem}.{name}"
+    return str(path.parent / folder)
 
 
 @dataclass(frozen=True)
@@ -41,10 +56,14 @@ class Settings:
     """Every knob of a run, with its default and its allowed range; an out-of-range or
     ill-typed value raises ConfigError naming the setting, however the Settings was made."""
 
-    db: str = _setting("data/news.duckdb", path=True)
-    """the DuckDB warehouse file (NEWSETL_DB, --db)"""
-    corpus: str = _setting("data/corpus", path=True)
-    """the folder of normalised NNN_<id>.txt files (NEWSETL_CORPUS, --corpus)"""
+    data_dir: str = _setting(DEFAULT_DATA_DIR, path=True)
+    """the folder holding the warehouse (news.duckdb) and the folders that follow it, where
+    ``db`` is not given (NEWSETL_DATA_DIR, --data-dir)"""
+    db: str = _setting("", path=True, beside="")
+    """the DuckDB warehouse file (NEWSETL_DB, --db); empty: news.duckdb in ``data_dir``"""
+    corpus: str = _setting("", path=True, beside="corpus")
+    """the folder of normalised NNN_<id>.txt files (NEWSETL_CORPUS, --corpus); empty: beside
+    the warehouse (``corpus`` beside news.duckdb, ``<name>.corpus`` beside <name>.duckdb)"""
     contact: str = "https://github.com/newsetl/newsetl"
     """a URL or mail address in the User-Agent, so site owners can reach whoever runs newsetl"""
     connect_timeout: float = _setting(10.0, 0, 3600, above=True)
@@ -78,8 +97,9 @@ class Settings:
     are internal addresses"""
     obey_robots: bool = True
     """read each host's robots.txt and leave the pages it disallows (feeds listed are read)"""
-    robots_cache: str = _setting("data/robots", path=True)
-    """the folder keeping each host's robots.txt between runs (for 24 hours, RFC 9309)"""
+    robots_cache: str = _setting("", path=True, beside="robots")
+    """the folder keeping each host's robots.txt between runs (for 24 hours, RFC 9309);
+    empty: beside the warehouse"""
     extract_timeout: float = _setting(60.0, 0, 3600, above=True)
     """seconds extracting one page's text may take; a page taking longer is stopped and
     recorded (kind ``extract_timeout``)"""
@@ -87,15 +107,31 @@ class Settings:
     """characters of article text kept per page: a longer text is cut after the last whole
     paragraph that fits, and the cut recorded in run_errors (``truncated``)"""
     chunk_size: int = _setting(100, 1, 100_000)
-    """articles per fetch and extract task"""
+    """articles per chunk: fetched, extracted, attributed and committed together; a run's
+    memory follows the chunk, not the run"""
+    workers: int = _setting(CORES, 1, 256)
+    """worker processes for the per-page work (extraction, the dated format, quotes and
+    claims); default: the machine's cores"""
+    task_runner: TaskRunner = TaskRunner.THREADS
+    """where chunks are processed: 'threads' (this machine, ``workers`` processes) or 'dask'
+    (the workers of a Dask cluster: a local one, or the scheduler at ``dask_address``)"""
+    dask_address: str = ""
+    """the Dask scheduler to use with task_runner 'dask' (tcp://host:8786); empty: a local
+    cluster of ``workers`` processes"""
     lock_timeout: float = _setting(0.0, 0, _DAY)
-    """seconds to wait for another process's lock on the warehouse"""
+    """seconds a run waits for another newsetl run of the same warehouse to end"""
+    commit_lock_timeout: float = _setting(60.0, 0, _DAY)
+    """seconds a run's chunk waits for other clients (a notebook's connection, a reader) to
+    let go of the warehouse file before it commits"""
+    read_lock_timeout: float = _setting(5.0, 0, _DAY)
+    """seconds a reader (sql, runs, feeds, who, report, export) waits for a chunk's commit"""
     max_failures: int = _setting(10, 0, 1_000_000)
     """a feed failing this many polls in a row is paused under ``serve`` (0: never)"""
     interval: int = _setting(3600, 1, 31_536_000)
     """seconds between polls of a feed under ``newsetl serve`` (a feed may set its own)"""
-    archive: str = _setting("data/archive", path=True)
-    """the folder of the raw archive (WARC files of every fetched feed and page)"""
+    archive: str = _setting("", path=True, beside="archive")
+    """the folder of the raw archive (WARC files of every fetched feed and page); empty:
+    beside the warehouse"""
     archive_enabled: bool = True
     """keep every fetched byte in the archive, so nothing needs the network twice"""
     archive_max_bytes: int = _setting(1_000_000_000, 1, 10**13)
@@ -105,6 +141,15 @@ class Settings:
     the run goes on; 'raise': it stops the run with its traceback (tests, debugging)"""
 
     def __post_init__(self) -> None:
+        for spec in fields(self):
+            name = spec.metadata.get("beside")
+            if not (isinstance(self.db, str) and isinstance(self.data_dir, str)):
+                break  # the checks below name the ill-typed one
+            if name is not None and getattr(self, spec.name) == "":
+                # a folder that follows the warehouse, and the warehouse in the data folder
+                value = beside_warehouse(self.db, name) if name else str(
+                    Path(self.data_dir) / DEFAULT_DB_NAME)
+                object.__setattr__(self, spec.name, value)
         for spec in fields(self):
             kind = _kind(spec)
             value = getattr(self, spec.name)
@@ -137,10 +182,25 @@ class Settings:
                 values[key] = _convert(known[key], value)
             except ConfigError as error:
                 raise ConfigError(f"{origin}: {error}") from None
+        for name, value in self._followers(values).items():
+            values.setdefault(name, value)
         try:
             return replace(self, **values)
         except ConfigError as error:
             raise ConfigError(f"{origin}: {error}") from None
+
+    def _followers(self, values: dict[str, Any]) -> dict[str, str]:
+        """The paths that follow a moved data folder or warehouse: those still where the old
+        one put them are left empty, to be placed beside the new one."""
+        moved = {}
+        if "data_dir" in values and self.db == str(Path(self.data_dir) / DEFAULT_DB_NAME):
+            moved["db"] = ""
+        if "db" in values or moved:
+            for spec in fields(self):
+                name = spec.metadata.get("beside")
+                if name and getattr(self, spec.name) == beside_warehouse(self.db, name):
+                    moved[spec.name] = ""
+        return moved
 
 
 PATH_SETTINGS = tuple(f.name for f in fields(Settings) if f.metadata.get("path"))

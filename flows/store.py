@@ -1,9 +1,11 @@
-"""The warehouse as the flows use it: opened for a run, and each batch stored in one
-short transaction with everything that belongs to it."""
+"""The warehouse as the flows use it: a run's ``Writer`` (the run lock held for the run, the
+file opened only while a chunk commits), and each batch stored in one short transaction with
+everything that belongs to it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from prefect import task
@@ -13,33 +15,33 @@ from newsetl.extract.records import Article
 from newsetl.flows.corpus import Corpus
 from newsetl.flows.extractors import Attributions, extractor_versions
 from newsetl.flows.settings import Settings
-from newsetl.values import Change
-from newsetl.warehouse import Warehouse
+from newsetl.values import Change, Flow
 from newsetl.warehouse.derived import store_attributions
 from newsetl.warehouse.load import (
     FeedLink,
     FeedRow,
     LoadCounts,
+    classify,
     load_articles,
     load_feed_links,
     load_feeds,
     relocate_archive_files,
 )
-from newsetl.warehouse.runs import Run, RunError, record_errors
+from newsetl.warehouse.runs import Run, RunError, Sessions, record_errors
+from newsetl.warehouse.writer import Writer
 
 
-def open_warehouse(settings: Settings) -> Warehouse:
-    """Open the run's warehouse for writing (waiting up to ``lock_timeout`` for another
-    process's lock); archive locations an older newsetl stored as absolute paths are made
-    relative to this run's archive root."""
-    warehouse = Warehouse.open(settings.db, lock_timeout=settings.lock_timeout)
-    try:
-        with warehouse.transaction():
+@contextmanager
+def run_writer(settings: Settings, flow: Flow) -> Iterator[Writer]:
+    """The run's hold on its warehouse: the run lock (waiting up to ``lock_timeout`` for
+    another run), the file opened for each block of work only (waiting up to
+    ``commit_lock_timeout`` for other clients). Archive locations an older newsetl stored as
+    absolute paths are made relative to this run's archive root first."""
+    with Writer(settings.db, str(flow), settings.lock_timeout,
+                settings.commit_lock_timeout) as writer:
+        with writer.transaction() as warehouse:
             relocate_archive_files(warehouse, settings.archive)
-    except BaseException:
-        warehouse.close()
-        raise
-    return warehouse
+        yield writer
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,20 @@ class Load:
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def store(warehouse: Warehouse, run: Run, load: Load, corpus: Corpus | None = None
+def store(writer: Sessions, run: Run, load: Load, corpus: Corpus | None = None
           ) -> LoadCounts:
     """Write the corpus files of the batch's articles (if a corpus is given), then load the
-    articles with their quotes and claims, the feed links, the feeds and the errors in one
-    transaction. The errors are counted on ``run``."""
+    articles with their quotes and claims (their entities refreshed), the feed links, the
+    feeds and the errors in one transaction. The errors are counted on ``run``."""
     names = corpus.write(load.articles) if corpus is not None else None
-    with warehouse.transaction():
-        counts = load_articles(warehouse, load.articles, run.id, names, load.changes)
-        store_attributions(warehouse, load.found, extractor_versions(), run.id)
+    with writer.session() as warehouse, warehouse.transaction():
+        changes = load.changes if load.changes is not None else classify(warehouse,
+                                                                          load.articles)
+        counts = load_articles(warehouse, load.articles, run.id, names, changes)
+        # an article found unchanged keeps the quotes and claims it has
+        found = {key: value for key, value in load.found.items()
+                 if changes.get(key) != Change.UNCHANGED}
+        store_attributions(warehouse, found, extractor_versions(), run.id)
         load_feed_links(warehouse, load.links, run.id)
         load_feeds(warehouse, load.feeds, run.id)
         record_errors(warehouse, run.id, load.errors)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from newsetl.extract.article import charset_of
 from newsetl.extract.feeds import FeedEntry, FeedParseError, parse_feed
-from newsetl.extract.records import Article, Listing, article_from_html
+from newsetl.extract.records import Article, Listing
 from newsetl.extract.warc import WarcError, WarcPage, WarcStats, accept_html, iter_responses
 from newsetl.extract.warc_write import RecordLocation
 from newsetl.flows.batch import Batch, isolate, run_error
-from newsetl.flows.extraction import extract_page
+from newsetl.flows.extraction import PageJob, process_pages
 from newsetl.flows.settings import Settings
 from newsetl.values import ErrorPolicy, Stage
 
@@ -28,10 +29,15 @@ def is_warc(path: Path) -> bool:
     return path.name.endswith((".warc", ".warc.gz"))
 
 
+Extracted = tuple[Article, Any]
+"""an archived page's article and its quotes and claims (None where they failed)"""
+
+
 def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int,
               policy: ErrorPolicy = ErrorPolicy.RECORD, settings: Settings | None = None,
-              ) -> Iterator[Batch[Article]]:
-    """Articles from the HTML responses of one WARC file, in batches.
+              ) -> Iterator[Batch[Extracted]]:
+    """Articles (with their quotes and claims) from the HTML responses of one WARC file, in
+    batches, each batch's pages done side by side in the worker processes.
 
     ``location`` is how the warehouse names the file (relative to the archive root). Records
     at ``skip_offsets`` were loaded before (by a backfill or the ingest that archived them)
@@ -42,7 +48,8 @@ def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int
     settings = settings or Settings()
     entries: dict[str, FeedEntry] = {}
     stats = WarcStats()
-    batch: Batch[Article] = Batch(policy=policy)
+    batch: Batch[Extracted] = Batch(policy=policy)
+    jobs: list[PageJob] = []
     damaged: list[WarcError] = []
 
     def drain() -> None:
@@ -52,6 +59,24 @@ def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int
 
     def accept(media_type: str, headers: dict[str, str]) -> bool:
         return accept_html(media_type, headers) or media_type in _FEED_TYPES
+
+    def done() -> Batch[Extracted]:
+        nonlocal batch, jobs
+        finished, todo = batch, jobs
+        batch, jobs = Batch(policy=policy), []
+        for job, page in zip(todo, process_pages(todo, settings), strict=True):
+            with finished.attempt(Stage.EXTRACT, job.url):
+                if page.error is not None:
+                    raise page.error
+            if page.article is None:
+                continue
+            if page.cut is not None:
+                finished.errors.append(run_error(Stage.EXTRACT, job.url, page.cut))
+            with finished.attempt(Stage.ATTRIBUTIONS, page.article.url):
+                if page.attribution_error is not None:
+                    raise page.attribution_error
+            finished.items.append((page.article, page.attributions))
+        return finished
 
     try:
         with path.open("rb") as stream:
@@ -64,24 +89,19 @@ def read_warc(path: Path, location: str, skip_offsets: set[int], batch_size: int
                     continue
                 if record.offset in skip_offsets:
                     continue
-                with batch.attempt(Stage.EXTRACT, record.url):
-                    entry = entries.get(record.url)
-                    page, cut = extract_page(record.content, record.url, settings,
-                                             charset=charset_of(record.headers))
-                    batch.items.append(article_from_html(
-                        record.content, record.url, record.fetched_at, page=page,
-                        listing=Listing.of_entry(entry) if entry else None,
-                        archived=RecordLocation(location, record.offset, record.length)))
-                    if cut is not None:
-                        batch.errors.append(run_error(Stage.EXTRACT, record.url, cut))
-                if len(batch.items) + len(batch.errors) >= batch_size:
-                    yield batch
-                    batch = Batch(policy=policy)
+                entry = entries.get(record.url)
+                jobs.append(PageJob(
+                    record.content, record.url, record.fetched_at,
+                    charset=charset_of(record.headers),
+                    listing=Listing.of_entry(entry) if entry else None,
+                    archived=RecordLocation(location, record.offset, record.length)))
+                if len(jobs) + len(batch.errors) >= batch_size:
+                    yield done()
     except Exception as error:  # noqa: BLE001 - a damaged or unreadable file is its error
-        # (what came before the damage was yielded already)
+        # (what came before the damage is yielded below)
         batch.errors.append(isolate(Stage.WARC, str(path), error, policy))
     drain()
-    yield batch
+    yield done()
 
 
 def _media_type(record: WarcPage) -> str:

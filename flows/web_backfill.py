@@ -21,17 +21,17 @@ from newsetl.flows.archive import Archive
 from newsetl.flows.batch import Batch
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.corpus import Corpus
-from newsetl.flows.extractors import extractor_versions, find_attributions, needing_extraction
+from newsetl.flows.extractors import extractor_versions
 from newsetl.flows.fetch import Fetcher
 from newsetl.flows.ingest import Wanted, extract_articles, fetch_articles
 from newsetl.flows.settings import ConfigError, Settings
 from newsetl.flows.ssrf import Guard
-from newsetl.flows.store import Load, open_warehouse, store
+from newsetl.flows.store import Load, run_writer, store
 from newsetl.flows.summary import RunSummary, backfill_summary, failed_inputs
 from newsetl.values import DateSource, ErrorPolicy, Flow, Stage
-from newsetl.warehouse import Warehouse
-from newsetl.warehouse.load import classify, stored_links, unique_articles
+from newsetl.warehouse.load import stored_links, unique_articles
 from newsetl.warehouse.runs import Run, RunError, recorded_run
+from newsetl.warehouse.writer import Writer
 
 MAX_SITEMAP_DEPTH = 3
 """sitemap indexes nested deeper than this are not followed"""
@@ -125,8 +125,8 @@ def web_backfill_flow(
     params = {"url_lists": url_lists, "sitemaps": sitemaps, "since": since, "until": until,
               "db": settings.db, "corpus": settings.corpus}
     totals = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
-    with open_warehouse(settings) as warehouse, \
-            recorded_run(warehouse, Flow.BACKFILL, params) as run:
+    with run_writer(settings, Flow.BACKFILL) as writer, \
+            recorded_run(writer, Flow.BACKFILL, params) as run:
         run.counts = totals
         with Fetcher(settings) as fetcher, Archive(settings) as archive:
             # URLs the user listed are trusted themselves
@@ -136,19 +136,21 @@ def web_backfill_flow(
                                       settings.error_policy)
                 wanted += found.items
                 errors += found.errors
-            done = stored_links(warehouse, [w.link for w in wanted])
+            with writer.session() as warehouse:
+                done = stored_links(warehouse, [w.link for w in wanted])
             todo = list({w.link: w for w in wanted if w.link not in done}.values())
             totals["unchanged"] += len({w.link for w in wanted}) - len(todo)
             progress.report("articles", 0, len(todo))
             corpus = Corpus(settings.corpus)
             size = max(settings.chunk_size, 1)
             for start in range(0, len(todo), size):
-                _chunk(warehouse, run, corpus, todo[start:start + size], fetcher, archive,
+                _chunk(writer, run, corpus, todo[start:start + size], fetcher, archive,
                        errors, totals, since, until)
                 errors = []
             if errors:
-                store(warehouse, run, Load(errors=errors))
+                store(writer, run, Load(errors=errors))
                 totals["failed"] += failed_inputs(errors)
+            archive.completed()
         summary = backfill_summary(run.id, totals, run.errors, time.monotonic() - started,
                                    False)
         run.counts, run.extractors = summary.counts(), extractor_versions()
@@ -156,7 +158,7 @@ def web_backfill_flow(
 
 
 def _chunk(
-    warehouse: Warehouse, run: Run, corpus: Corpus, chunk: list[Wanted], fetcher: Fetcher,
+    writer: Writer, run: Run, corpus: Corpus, chunk: list[Wanted], fetcher: Fetcher,
     archive: Archive, errors: list[RunError], totals: dict[str, int],
     since: dt.date | None, until: dt.date | None,
 ) -> None:
@@ -165,16 +167,12 @@ def _chunk(
     guard = Guard.allowing(fetcher.settings.allow_hosts)
     pages = fetch_articles(chunk, fetcher, archive, guard, policy)
     extracted = extract_articles(pages.items, fetcher.settings, policy)
-    articles = [article for _, article in extracted.items]
+    articles = [article for _, article, _ in extracted.items]
     kept = unique_articles(a for a in articles if in_range(a.published_date, since, until))
     totals["skipped"] += len(articles) - len(kept)
-    changes = classify(warehouse, kept)
-    needing = needing_extraction(kept, changes)
-    progress.expect("quotes", len(needing))
-    found = find_attributions(needing, policy)
+    found = {a.article_id: f for _, a, f in extracted.items if f is not None}
     failed = errors + pages.errors + extracted.errors
-    counts = store(warehouse, run, Load(kept, changes, dict(found.items),
-                                        errors=failed + found.errors), corpus)
+    counts = store(writer, run, Load(kept, None, found, errors=failed), corpus)
     totals["new"] += counts.new
     totals["updated"] += counts.updated
     totals["unchanged"] += counts.unchanged

@@ -232,3 +232,12 @@ class ErrorPolicy(StrEnum):
     RAISE = "raise"
     """raise it with its traceback and stop the run (tests and debugging); named input
     errors (a 404, a page without text, a damaged file) are still recorded"""
+
+
+class TaskRunner(StrEnum):
+    """Where a run's chunks are processed (setting ``task_runner``, --task-runner)."""
+
+    THREADS = "threads"
+    """this machine: a thread per chunk in flight, the pages in ``workers`` processes"""
+    DASK = "dask"
+    """the workers of a Dask cluster (prefect-dask): a local one, or ``dask_address``"""

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,6 +55,16 @@ def _robots_store_per_test(tmp_path_factory: pytest.TempPathFactory,
     """robots.txt answers are kept between runs, by host and port; the test server keeps its
     port for the whole session, so each test keeps them in a folder of its own."""
     monkeypatch.setenv("NEWSETL_ROBOTS_CACHE", str(tmp_path_factory.mktemp("robots")))
+
+
+@pytest.fixture(autouse=True)
+def _workers_without_planted_bugs() -> Iterator[None]:
+    """A test that planted bugs in the worker processes (tests/bugs.py) leaves fresh ones."""
+    yield
+    from tests import bugs
+
+    if bugs.planted[0]:
+        bugs.cure()
 
 
 def settings_for(folder: Path, **extra: object) -> Settings:

@@ -104,8 +104,10 @@ def test_ingest_into_a_locked_warehouse_names_the_pid(
     path, pid = locked_db
     code, out, err = run(capsys, "ingest", "--feed", SEED.as_uri(), "--db", str(path))
     assert (code, out) == (1, "")
-    assert err == (f"Error: warehouse {path} is locked by process {pid}; wait for that run to "
-                   f"finish (or stop it with `kill {pid}`), or use --db for another file\n")
+    assert err == (f"Error: warehouse {path} is locked by process {pid} (python), another "
+                   "client, not a newsetl run; close its connection (a notebook: open "
+                   "short-lived read-only connections, see the README) or stop it with "
+                   f"`kill {pid}`, or use --db for another file\n")
 
 
 def test_sql_on_a_missing_warehouse(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from newsetl.extract import attribution as attributions
-from newsetl.flows import backfill, ingest, warc_source, web_backfill
+from newsetl.flows import backfill, ingest, web_backfill
 from newsetl.flows.backfill import backfill_flow
 from newsetl.flows.config import FeedSpec
 from newsetl.flows.ingest import run_ingest
@@ -18,6 +17,7 @@ from newsetl.flows.reprocess import reprocess_flow
 from newsetl.flows.web_backfill import web_backfill_flow
 from newsetl.values import ErrorPolicy
 from newsetl.warehouse import Warehouse
+from tests.bugs import cure, plant
 from tests.conftest import SEED, settings_for
 from tests.site import LOREM, Item, page, serve_feed, serve_page
 
@@ -53,18 +53,18 @@ def wire(httpserver: HTTPServer) -> tuple[str, str]:
     return good, odd
 
 
-def break_ingest(monkeypatch: pytest.MonkeyPatch, odd: str, page_url: str) -> None:
+def break_ingest(monkeypatch: pytest.MonkeyPatch, folder: Path, odd: str,
+                 page_url: str) -> None:
     """The odd feed's parse, one page's extraction and one article's attributions raise
-    errors nobody named (bugs)."""
+    errors nobody named (bugs); the last two in the worker processes, where they run."""
     monkeypatch.setattr(ingest, "parse_feed", failing_for(
         ingest.parse_feed, lambda content, url, *_: url == odd,
         RuntimeError("feed parser bug")))
-    monkeypatch.setattr(ingest, "article_from_html", failing_for(
-        ingest.article_from_html, lambda html, url, *_: url == page_url,
-        TypeError("page bug")))
-    monkeypatch.setattr(attributions, "extract_attributions_many", failing_for(
-        attributions.extract_attributions_many,
-        lambda texts, *_: any(MARKER in t for t in texts), ValueError("parser bug")))
+    plant(monkeypatch, folder, [
+        {"module": "newsetl.extract.records", "name": "article_from_html", "arg": 1,
+         "equals": page_url, "error": "TypeError", "message": "page bug"},
+        {"module": "newsetl.extract.attribution", "name": "extract_attributions_many",
+         "arg": 0, "contains": MARKER, "error": "ValueError", "message": "parser bug"}])
 
 
 def test_unexpected_errors_of_a_feed_a_page_and_an_article_are_recorded(
@@ -73,7 +73,7 @@ def test_unexpected_errors_of_a_feed_a_page_and_an_article_are_recorded(
 ) -> None:
     good, odd = wire
     broken_page = httpserver.url_for("/a1.html")
-    break_ingest(monkeypatch, odd, broken_page)
+    break_ingest(monkeypatch, tmp_path / "bugs", odd, broken_page)
     settings = settings_for(tmp_path, error_policy="record")
 
     summary = run_ingest([FeedSpec(good), FeedSpec(odd)], settings)
@@ -93,6 +93,7 @@ def test_unexpected_errors_of_a_feed_a_page_and_an_article_are_recorded(
                 " article_extractions e USING (article_id) GROUP BY 1 ORDER BY 1") == [
         ("Story 0", 2), ("Story 2", 0)]
     monkeypatch.undo()
+    cure()
     assert reprocess_flow(settings, "quotes").quotes_articles == 1
     assert rows(settings.db, "SELECT status, error_count FROM runs ORDER BY started_at") == [
         ("completed", 3), ("completed", 0)]
@@ -103,7 +104,7 @@ def test_under_the_raise_policy_the_first_bug_stops_the_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     good, odd = wire
-    break_ingest(monkeypatch, odd, httpserver.url_for("/a1.html"))
+    break_ingest(monkeypatch, tmp_path / "bugs", odd, httpserver.url_for("/a1.html"))
     settings = settings_for(tmp_path, error_policy=ErrorPolicy.RAISE)
 
     with pytest.raises(RuntimeError, match="feed parser bug"):
@@ -126,9 +127,9 @@ def test_unexpected_errors_of_a_dated_file_and_an_archived_record_are_recorded(
         backfill.parse_dated, lambda content, source: source == str(broken_file),
         KeyError("dated bug")))
     [[broken_record]] = rows(ingested.db, "SELECT min(url) FROM articles")
-    monkeypatch.setattr(warc_source, "article_from_html", failing_for(
-        warc_source.article_from_html, lambda html, url, *_: url == broken_record,
-        AttributeError("record bug")))
+    plant(monkeypatch, tmp_path / "bugs", [
+        {"module": "newsetl.extract.records", "name": "article_from_html", "arg": 1,
+         "equals": broken_record, "error": "AttributeError", "message": "record bug"}])
     settings = settings_for(tmp_path / "again", error_policy="record")
 
     summary = backfill_flow([str(folder), ingested.archive], settings)

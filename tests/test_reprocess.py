@@ -10,6 +10,7 @@ import pytest
 import newsetl.flows.reprocess
 from newsetl.flows.reprocess import reprocess_flow
 from newsetl.warehouse import Warehouse
+from tests.bugs import plant
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 ARTICLES = "SELECT * EXCLUDE (extractor) FROM articles ORDER BY article_id"
@@ -72,23 +73,27 @@ def test_an_article_extractor_bump_reextracts_from_the_archive_offline(
     assert {p.name: p.read_bytes() for p in Path(ingested.corpus).glob("*.txt")} == corpus
 
 
-def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
-    ingested, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def without_last_paragraph(real: Any) -> Any:
+    """``extract_article`` whose pages lose their last paragraph: every text changes, and
+    the quotes before it stay."""
     from newsetl.extract.article import PageArticle
+
+    def shorter(html: bytes, url: str, **options: Any) -> PageArticle:
+        page = real(html, url, **options)
+        return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:-1]})
+    return shorter
+
+
+def test_a_changed_extraction_updates_the_text_the_file_and_the_quotes(
+    ingested, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from newsetl.extract.attribution import extract_attributions_many
 
-    real = newsetl.flows.reprocess.extract_page
-
-    def shorter(content: bytes, url: str, settings: Any, **options: Any
-                ) -> tuple[PageArticle, Any]:
-        # the last paragraph goes: every text changes, and the quotes before it stay (the
-        # page itself is extracted as ever, in a worker process)
-        page, cut = real(content, url, settings, **options)
-        return PageArticle(**{**page.__dict__, "paragraphs": page.paragraphs[:-1]}), cut
-
     monkeypatch.setattr(newsetl.flows.reprocess, "EXTRACTOR_VERSION", "article-shorter")
-    monkeypatch.setattr(newsetl.flows.reprocess, "extract_page", shorter)
+    # pages are extracted in the worker processes: the change goes there
+    plant(monkeypatch, tmp_path / "shorter", [
+        {"module": "newsetl.extract.article", "name": "extract_article",
+         "wrap": "tests.test_reprocess:without_last_paragraph"}])
     before = dict(rows(ingested.db, "SELECT article_id, published_date FROM articles"))
     breaks = dict(rows(ingested.db, "SELECT article_id, length(text) - length(replace(text,"
                                     " chr(10) || chr(10), '')) FROM articles"))

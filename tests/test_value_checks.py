@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsetl.flows.store import open_warehouse
-from newsetl.values import RunStatus
+from newsetl.flows.store import run_writer
+from newsetl.values import Flow, RunStatus
 from newsetl.warehouse import Warehouse, WarehouseError, checks, migrations
 from tests.conftest import settings_for
 
@@ -130,7 +130,8 @@ def test_migration_008_dates_sitemap_entries_and_relocates_absolute_archive_path
         warehouse.query("INSERT INTO article_feeds VALUES ('a-feed', 'f', 'g', 'https://x/a',"
                         " 't', 'h', now(), now(), 'feeds')")
 
-    with open_warehouse(settings_for(tmp_path, archive=str(archive))) as warehouse:
+    with run_writer(settings_for(tmp_path, archive=str(archive)), Flow.INGEST) as writer, \
+            writer.session() as warehouse:
         stored = warehouse.query("SELECT article_id, date_source, warc_file FROM articles"
                                  " ORDER BY article_id")[1]
         left = warehouse.query("SELECT count(*) FROM archive_files_to_relocate")[1]

@@ -103,9 +103,13 @@ def test_a_locked_file_names_the_process_that_holds_it(locked_db: tuple[Path, in
     with pytest.raises(WarehouseLocked) as raised:
         Warehouse.open(path)
     assert raised.value.pid == pid
+    assert raised.value.run is None
+    # issue 11: the message says it is another client, not a run, and what to do
     assert str(raised.value) == (
-        f"warehouse {path} is locked by process {pid}; wait for that run to finish "
-        f"(or stop it with `kill {pid}`), or use --db for another file"
+        f"warehouse {path} is locked by process {pid} (python), another client, not a "
+        "newsetl run; close its connection (a notebook: open short-lived read-only "
+        f"connections, see the README) or stop it with `kill {pid}`, or use --db for another "
+        "file"
     )
 
 

@@ -35,6 +35,8 @@ _DAMAGED = re.compile(r"corrupt database file|could not read enough bytes from f
 _last_opened: list[Path] = []
 """the warehouse this process opened last: where an error raised deep in a run comes from"""
 _PID_SLACK = 60.0
+_LOCK_POLL = 0.05
+"""seconds between two tries of a locked file: a chunk's commit takes a fraction of one"""
 _HEADERS = 3 * 4096
 """DuckDB's file begins with three 4 KiB headers: the main one, then two database headers"""
 
@@ -55,16 +57,39 @@ class NestedTransaction(WarehouseError):
 
 
 class WarehouseLocked(WarehouseError):
-    """Another process holds the warehouse file's write lock."""
+    """Another process holds the warehouse file's lock: a newsetl run committing a chunk, or
+    another client (a notebook's connection, the DuckDB CLI)."""
 
-    def __init__(self, path: Path, pid: int | None) -> None:
+    def __init__(self, path: Path, pid: int | None, waited: float = 0.0) -> None:
+        from newsetl.warehouse.lock import holder_of
+
         self.path = path
         self.pid = pid
-        holder = f"process {pid}" if pid else "another process"
+        holder = holder_of(path)
+        self.run = holder if holder is not None and holder.pid == pid else None
+        waited_for = f" (waited {waited:g} s)" if waited else ""
+        if self.run is not None:
+            super().__init__(
+                f"warehouse {path} is locked by {self.run.describe()}, which is committing a "
+                f"chunk{waited_for}; try again in a moment, or raise lock_timeout")
+            return
+        who = f"process {pid}" if pid else "another process"
+        client = _command_of(pid)
         super().__init__(
-            f"warehouse {path} is locked by {holder}; wait for that run to finish "
-            f"(or stop it{f' with `kill {pid}`' if pid else ''}), or use --db for another file"
-        )
+            f"warehouse {path} is locked by {who}{f' ({client})' if client else ''}, another "
+            f"client, not a newsetl run{waited_for}; close its connection (a notebook: open "
+            "short-lived read-only connections, see the README) or stop it"
+            f"{f' with `kill {pid}`' if pid else ''}, or use --db for another file")
+
+
+def _command_of(pid: int | None) -> str:
+    """The command name of process ``pid`` (/proc), or ''."""
+    if not pid:
+        return ""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 class DiskFull(WarehouseError):
@@ -155,11 +180,14 @@ class Warehouse:
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], read_only: bool = False, lock_timeout: float = 0.0
+        cls, path: str | os.PathLike[str], read_only: bool = False, lock_timeout: float = 0.0,
+        prepare: bool = True,
     ) -> Warehouse:
         """Open (and for writing, create and migrate) the warehouse at ``path``.
 
         A lock held by another process is waited on for up to ``lock_timeout`` seconds.
+        ``prepare=False`` leaves out the checks and migrations of a writer's first open (a
+        run opening the file again for its next chunk).
         """
         path = Path(path)
         _last_opened[:] = [path]
@@ -182,17 +210,19 @@ class Warehouse:
                         f"warehouse {path} cannot be opened: {message}") from None
                 if time.monotonic() >= deadline:
                     match = _LOCK_PID.search(message)
-                    raise WarehouseLocked(path, int(match.group(1)) if match else None) from None
-                time.sleep(0.2)
+                    raise WarehouseLocked(path, int(match.group(1)) if match else None,
+                                          lock_timeout) from None
+                time.sleep(_LOCK_POLL)
             except duckdb.Error as error:
                 raise fatal_error(error, path) or WarehouseError(
                     f"warehouse {path} cannot be opened: {error}; is it a DuckDB file?"
                 ) from None
         try:
-            _check_blocks(con, path)
+            if prepare:
+                _check_blocks(con, path)
             con.execute("SET TimeZone = 'UTC'")
             warehouse = cls(con, path, read_only)
-            if not read_only:
+            if not read_only and prepare:
                 migrations.migrate(warehouse)
                 apply_comments(warehouse)
                 warehouse._close_stale_runs()
@@ -210,6 +240,12 @@ class Warehouse:
 
     def __enter__(self) -> Warehouse:
         return self
+
+    @contextmanager
+    def session(self) -> Iterator[Warehouse]:
+        """The warehouse for a block of work: this open connection (a run's ``Writer`` opens
+        the file for the block and closes it after)."""
+        yield self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -296,12 +332,15 @@ class Warehouse:
         return self.query(sql, params or None)
 
     def _close_stale_runs(self) -> None:
-        """Runs still 'running' when a writer opens the file were cut off: mark them so."""
-        # holding the write lock proves no other process is running them
-        self.con.execute(
-            "UPDATE runs SET status = ? WHERE status = ? AND pid <> ?",
-            [RunStatus.INTERRUPTED, RunStatus.RUNNING, os.getpid()],
-        )
+        """Runs still 'running' whose process is gone were cut off: mark them so. (A run
+        holds the file only while a chunk commits: a live run of another process is left
+        running.)"""
+        from newsetl.warehouse.runs import cut_off_runs
+
+        cut = cut_off_runs(self)
+        if cut:
+            self.con.execute("UPDATE runs SET status = ? WHERE list_contains(?, run_id)",
+                             [RunStatus.INTERRUPTED, cut])
 
 
 def process_alive(pid: int | None, since: dt.datetime | None = None) -> bool:

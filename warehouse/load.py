@@ -313,6 +313,8 @@ class StoredEntry:
     feed_id: str
     entry_hash: str | None
     article_id: str
+    content_hash: str | None = None
+    """the stored article's text hash: a page fetched again whose text has it is unchanged"""
 
 
 def known_entries(warehouse: Warehouse, links: Iterable[str]) -> dict[str, list[StoredEntry]]:
@@ -324,12 +326,13 @@ def known_entries(warehouse: Warehouse, links: Iterable[str]) -> dict[str, list[
     known: dict[str, list[StoredEntry]] = {}
     with warehouse.staged("staged_entry_links", pa.table({"entry_link": wanted})):
         rows = warehouse.con.execute(
-            "SELECT entry_link, feed_id, entry_hash, article_id FROM article_feeds"
-            " SEMI JOIN staged_entry_links USING (entry_link)"
-            " ORDER BY entry_link, first_seen_at, feed_id"
+            "SELECT f.entry_link, f.feed_id, f.entry_hash, f.article_id, a.content_hash"
+            " FROM article_feeds f SEMI JOIN staged_entry_links USING (entry_link)"
+            " LEFT JOIN articles a USING (article_id)"
+            " ORDER BY f.entry_link, f.first_seen_at, f.feed_id"
         ).fetchall()
-    for link, feed, digest, article in rows:
-        known.setdefault(link, []).append(StoredEntry(feed, digest, article))
+    for link, feed, digest, article, text_hash in rows:
+        known.setdefault(link, []).append(StoredEntry(feed, digest, article, text_hash))
     return known
 
 

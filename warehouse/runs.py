@@ -8,10 +8,10 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -84,16 +84,27 @@ class Run:
     """the extractor versions it ran"""
 
 
+class Sessions(Protocol):
+    """What gives a warehouse for a block of work: an open ``Warehouse``, or a run's
+    ``Writer`` that opens the file for the block only."""
+
+    def session(self) -> AbstractContextManager[Warehouse]: ...
+
+
 @contextmanager
-def recorded_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]) -> Iterator[Run]:
+def recorded_run(warehouse: Sessions, flow: Flow, parameters: Mapping[str, Any]) -> Iterator[Run]:
     """Record a run around the block: started as running, closed whatever happens.
 
     The run is closed completed when the block ends, failed when it raises an error, and
     interrupted when it is stopped from outside (Ctrl-C, SystemExit, a cancellation), each
     time with the counts the block set on the ``Run`` so far. A kill -9 leaves it running:
-    the next writer to open the warehouse closes it as interrupted.
+    anyone who lists the runs sees it interrupted, and the next writer marks it so.
     """
-    run = Run(start_run(warehouse, flow, parameters), Flow(flow))
+    with warehouse.session() as opened:
+        run = Run(start_run(opened, flow, parameters), Flow(flow))
+    note = getattr(warehouse, "note_run", None)
+    if note is not None:
+        note(run.id)
     try:
         yield run
     except Exception as error:
@@ -105,16 +116,16 @@ def recorded_run(warehouse: Warehouse, flow: Flow, parameters: Mapping[str, Any]
     _close(warehouse, run, RunStatus.COMPLETED)
 
 
-def _close(warehouse: Warehouse, run: Run, status: RunStatus, error: str | None = None) -> None:
+def _close(warehouse: Sessions, run: Run, status: RunStatus, error: str | None = None) -> None:
     """Note how the run ended; ``error``: what stopped a failed one."""
     if status is not RunStatus.COMPLETED:
         # the error on its way out is what the caller needs; a warehouse too broken to note
         # the end leaves the run running, and the next open closes it as interrupted
-        with contextlib.suppress(Exception):
-            finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors,
-                       error)
+        with contextlib.suppress(Exception), warehouse.session() as opened:
+            finish_run(opened, run.id, status, run.counts, run.errors, run.extractors, error)
         return
-    finish_run(warehouse, run.id, status, run.counts, run.errors, run.extractors)
+    with warehouse.session() as opened:
+        finish_run(opened, run.id, status, run.counts, run.errors, run.extractors)
 
 
 _ERROR_SCHEMA = pa.schema([("stage", pa.string()), ("input", pa.string()),
