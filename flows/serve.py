@@ -176,8 +176,28 @@ def serve_feeds(config_path: str, overrides: dict[str, Any], default_interval: i
         ))
         for schedule in schedules(config, default_interval)
     ]
-    with _ctrl_c_stops_runs():
-        serve(*deployments, print_starting_message=False)
+    try:
+        with _ctrl_c_stops_runs():
+            serve(*deployments, print_starting_message=False)
+    finally:
+        _close_cut_off_runs(overrides)
+
+
+STOP_TIDY_TIMEOUT = 10.0
+"""seconds serve waits, once stopped, for the warehouse to mark the runs it cut off"""
+
+
+def _close_cut_off_runs(overrides: dict[str, Any]) -> None:
+    """Mark the runs serve's stop cut off as interrupted. Prefect's runner ends a flow run
+    in progress by killing its process, which may not close its run itself; opening the
+    warehouse for writing marks every run whose process is gone (a live run of another
+    process is left running)."""
+    from newsetl.warehouse import Warehouse
+
+    try:
+        Warehouse.open(overrides["db"], lock_timeout=STOP_TIDY_TIMEOUT).close()
+    except NewsetlError:
+        pass  # the warehouse is held or unusable: the next writer marks them
 
 
 @contextmanager
