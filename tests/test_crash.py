@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.ingest import build_site, serve
+from bench.stream import descendants
 from newsetl.warehouse import Warehouse
 
 ARTICLES = 16
@@ -34,25 +35,6 @@ COUNTS = ("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article
 
 ORPHAN_GRACE = 5.0
 """seconds within which every process of a killed run must be gone"""
-
-
-def descendants(pid: int) -> list[int]:
-    """The pids below ``pid``, from /proc."""
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            found += map(int, children)
-            todo += map(int, children)
-    return found
 
 
 def alive(pid: int) -> bool:
