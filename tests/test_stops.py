@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ NEWSETL = str(Path(sys.executable).with_name("newsetl"))
 PAGES = 12
 DELAY = 0.4
 """seconds each page takes to come: a run lasts long enough to be looked at"""
+GATE_WAIT = 25.0
+"""seconds the gated last page waits for the test at most (below the 30 s read timeout)"""
 STOP_WITHIN = 15.0
 """seconds a run may take to end after one Ctrl-C (it used to wait for a second one)"""
 ENV = {"NEWSETL_HOST_DELAY": "0", "NEWSETL_OBEY_ROBOTS": "false", "NEWSETL_CHUNK_SIZE": "2",
@@ -46,13 +49,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
 
 
 @pytest.fixture
-def slow_wire(httpserver: HTTPServer) -> str:
-    """A feed of PAGES pages, each taking DELAY seconds to come."""
+def gate() -> Iterator[threading.Event]:
+    """Holds the last page back until set: a run cannot end before the test says so."""
+    opened = threading.Event()
+    yield opened
+    opened.set()  # nothing left waiting at teardown
+
+
+@pytest.fixture
+def slow_wire(httpserver: HTTPServer, gate: threading.Event) -> str:
+    """A feed of PAGES pages, each taking DELAY seconds to come; the last one waits for
+    ``gate`` too."""
     for n in range(PAGES):
         html = page(f"Story {n}", LOREM + [f'"Gate {n} opens in May," said Ana Ruiz.'])
 
-        def slowly(request: Request, html: str = html) -> Response:
+        def slowly(request: Request, html: str = html, last: bool = n == PAGES - 1
+                   ) -> Response:
             time.sleep(DELAY)
+            if last:
+                gate.wait(GATE_WAIT)
             return Response(html, content_type="text/html; charset=utf-8")
 
         httpserver.expect_request(f"/s{n}.html").respond_with_handler(slowly)
@@ -92,7 +107,7 @@ def flow_runs(url: str) -> int:
 
 
 def test_readers_get_in_while_an_ingest_runs_and_it_reuses_serves_server(
-    slow_wire: str, served: tuple[Path, str], tmp_path: Path
+    slow_wire: str, gate: threading.Event, served: tuple[Path, str], tmp_path: Path
 ) -> None:
     # issue 11: `newsetl sql` during a run failed with "locked by process N ... kill N"
     home, url = served
@@ -111,7 +126,9 @@ def test_readers_get_in_while_an_ingest_runs_and_it_reuses_serves_server(
         with Warehouse.open(db, read_only=True, lock_timeout=10) as warehouse:
             assert warehouse.query("SELECT count(*) FROM runs")[1] == [(1,)]
             time.sleep(0.5)
+    # the last page is held back until now, so the readers above all met a running ingest
     still_running = ingest.poll() is None
+    gate.set()
     assert ingest.wait(180) == 0, log.read_text()
 
     assert answers == [(0, "")] * 5
