@@ -32,7 +32,7 @@ from newsetl.extract.attribution.marks import (
 )
 from newsetl.extract.attribution.sieve import Source, confidence, find_source, source_of_verb
 
-QUOTES_VERSION = "quotes-2"
+QUOTES_VERSION = "quotes-3"
 
 Span = tuple[int, int]
 
@@ -82,6 +82,8 @@ class Quote:
 
 _LEAD_STANDALONE = tuple(".?!:,;—–-([") + ("”", '"', "''", "»")
 _MAX_GAP_TOKENS = 30
+# `said Ruiz, speaking at a rally, "..."`: a participle of circumstance, not a new report
+_CIRCUMSTANCE_CUE = "speaking"
 
 
 @dataclass
@@ -156,7 +158,9 @@ def _attributing_gap(doc: Doc, start: int, end: int, blocked: Sequence[Span]) ->
     """Whether the text between two quotes is their shared attribution (`, he said. `).
 
     The cue must sit in the gap's first sentence and no later sentence of the gap may hold
-    another cue (which would attribute the second quote to someone else).
+    another cue (which would attribute the second quote to someone else). A second cue
+    that leads straight into the second quote (`, he said, adding later, "B"`) reports
+    it as an attribution of its own.
     """
     span = doc.char_span(start, end, alignment_mode="contract")
     if span is None or len(span) > 2 * _MAX_GAP_TOKENS:
@@ -165,7 +169,16 @@ def _attributing_gap(doc: Doc, start: int, end: int, blocked: Sequence[Span]) ->
     stops = [t.idx for t in span if t.text in (".", "?", "!", ";")]
     first_end = stops[0] + 1 if stops else end
     cues = _cues(doc, start, end, blocked)
+    rest = doc_text(doc)[cues[-1] : end] if cues else ""
+    if len(cues) > 1 and not rest.lower().startswith(_CIRCUMSTANCE_CUE) and _leads_into_quote(rest):
+        return False
     return bool(cues) and all(c < first_end for c in cues) and cues[0] - start < 250
+
+
+def _leads_into_quote(rest: str) -> bool:
+    """Whether the text from a cue to the next quote's mark introduces that quote: no
+    sentence ends in it and it ends in a comma or a colon (`adding, "`, `then predicted: "`)."""
+    return not re.search(r"[.?!;]", rest) and rest.rstrip()[-1:] in (",", ":")
 
 
 def _join_split(cands: list[_Candidate], doc: Doc, blocked: Sequence[Span]) -> list[_Candidate]:

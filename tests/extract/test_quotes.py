@@ -163,6 +163,22 @@ def test_split_quotes_with_their_own_attributions_stay_apart():
     ]
 
 
+def test_a_second_cue_leading_into_the_next_quote_makes_it_a_quote_of_its_own():
+    # `said, adding, "..."`: the participle reports the second quote (two attributions)
+    text = ('"The depot stays open until June," Lena Ortiz said, adding later, "After that '
+            'the buses go to the new yard."')
+    quotes = extract_quotes(text)
+    assert [(quoted(text, q), q.speaker) for q in quotes] == [
+        (["The depot stays open until June,"], "Lena Ortiz"),
+        (["After that the buses go to the new yard."], "Lena Ortiz"),
+    ]
+    # a participle of circumstance reports nothing new: one quote around its attribution
+    text = ('"The depot stays open," said Lena Ortiz, speaking at the yard, "until the new '
+            'one is built."')
+    (q,) = extract_quotes(text)
+    assert quoted(text, q) == ["The depot stays open,", "until the new one is built."]
+
+
 def test_colon_lead_ins():
     text = 'Donald Trump said: "We will win big in November."\n\nClinton: "We have work to do."'
     quotes = extract_quotes(text)
