@@ -203,6 +203,18 @@ PREP_NOUNS = frozenset(
     """.split()
 )
 
+# nouns for works with titles: a quote set off after one (`her memoir, "Hard Choices,"`)
+# is the work's title, not speech
+WORK_NOUNS = frozenset(
+    """
+    book books memoir memoirs novel novels biography film films movie movies documentary
+    documentaries show shows series sitcom drama thriller comedy play plays musical opera
+    song songs album albums single podcast podcasts program programs programme programmes
+    episode column columns essay essays article articles editorial op-ed commentary poem
+    poems painting exhibition spot ad ads video videos headline
+    """.split()
+)
+
 # adjectives that attribute a stance to the subject (`critical of X`, `confident that ...`)
 CUE_ADJECTIVES = frozenset(
     """

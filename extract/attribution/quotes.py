@@ -22,7 +22,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from newsetl.extract.attribution.entities import ArticleEntities, ParsedArticle
-from newsetl.extract.attribution.lexicon import EVALUATIVE_CUES, QUOTE_CUES
+from newsetl.extract.attribution.lexicon import EVALUATIVE_CUES, QUOTE_CUES, WORK_NOUNS
 from newsetl.extract.attribution.marks import (
     TRANSCRIPT_LABEL,
     Segment,
@@ -98,6 +98,7 @@ class _Candidate:
     standalone: bool  # opens a sentence or follows a colon, comma, dash or cue verb
     worthy: bool  # long enough or holds a verb: not a title or scare quote
     ends_sentence: bool
+    titled: bool  # set off after a noun for a work (`his book, "..."`): a title unless cued
 
 
 def _tokens_in(doc: Doc, spans: Sequence[Span]):
@@ -116,6 +117,9 @@ def _candidate(text: str, doc: Doc, chain: list[Segment], paras: list[Span]) -> 
     spans = [(seg.start, seg.end) for seg in chain]
     toks = [t for t in _tokens_in(doc, spans) if not t.is_punct and not t.is_space]
     has_verb = any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in toks)
+    # `his book, "The Long Road,"`: a title set off after the noun for its work
+    before_comma = lead[:-1].split() if lead.endswith(",") else []
+    titled = bool(before_comma) and before_comma[-1].lower() in WORK_NOUNS
     worthy = has_verb or len(toks) >= 6
     inner = text[last.start : last.end].rstrip("'’ ")
     ends_sentence = not last.closed or inner.endswith((".", "?", "!"))
@@ -128,9 +132,8 @@ def _candidate(text: str, doc: Doc, chain: list[Segment], paras: list[Span]) -> 
     marks = [(seg.open_mark[0], seg.close_mark[1] if seg.close_mark else seg.end) for seg in chain]
     # a quote running over paragraphs is searched for its attribution over all of them
     para_span = (ps, paras[last.paragraph][1])
-    return _Candidate(
-        spans, marks, first.paragraph, last.paragraph, para_span, standalone, worthy, ends_sentence
-    )
+    return _Candidate(spans, marks, first.paragraph, last.paragraph, para_span, standalone,
+                      worthy, ends_sentence, titled)
 
 
 def _cues(doc: Doc, start: int, end: int, blocked: Sequence[Span]) -> list[int]:
@@ -158,9 +161,9 @@ def _attributing_gap(doc: Doc, start: int, end: int, blocked: Sequence[Span]) ->
     """Whether the text between two quotes is their shared attribution (`, he said. `).
 
     The cue must sit in the gap's first sentence and no later sentence of the gap may hold
-    another cue (which would attribute the second quote to someone else). A second cue
-    that leads straight into the second quote (`, he said, adding later, "B"`) reports
-    it as an attribution of its own.
+    another cue (which would attribute the second quote to someone else). A gap ending in a
+    colon, or a second cue leading straight into the second quote (`, he said, adding
+    later, "B"`), introduces the second quote as an attribution of its own.
     """
     span = doc.char_span(start, end, alignment_mode="contract")
     if span is None or len(span) > 2 * _MAX_GAP_TOKENS:
@@ -168,6 +171,8 @@ def _attributing_gap(doc: Doc, start: int, end: int, blocked: Sequence[Span]) ->
     # spaCy keeps abbreviations whole (`Mr.`), so a lone stop token ends a sentence
     stops = [t.idx for t in span if t.text in (".", "?", "!", ";")]
     first_end = stops[0] + 1 if stops else end
+    if doc_text(doc)[start:end].rstrip().endswith(":"):
+        return False  # `He added: "B"`: the lead-in of the next quote, not a shared attribution
     cues = _cues(doc, start, end, blocked)
     rest = doc_text(doc)[cues[-1] : end] if cues else ""
     if len(cues) > 1 and not rest.lower().startswith(_CIRCUMSTANCE_CUE) and _leads_into_quote(rest):
@@ -227,6 +232,8 @@ def _trailer_cue(doc: Doc, end: int, stop: int, blocked: Sequence[Span]) -> bool
     cut = re.search(r"[.?!;]", rest)
     if cut:
         stop = end + cut.start()
+    elif rest.rstrip().endswith(":"):
+        return False  # `"B." Her neighbour said: "C"`: the cue leads into the next quote
     return _cue_between(doc, end, stop, blocked)
 
 
@@ -340,7 +347,7 @@ def find_quotes(article: ParsedArticle) -> list[Quote]:
     last_direct: tuple[int, Source] | None = None  # paragraph and source of the last quote
     for c in cands:
         if c.standalone:
-            if not c.worthy:
+            if not c.worthy or (c.titled and not _has_trailer_cue(doc, c, blocked)):
                 continue  # a title or a scare quote
             src = _transcript_label(text, c, model)
             if src is not None:

@@ -179,6 +179,31 @@ def test_a_second_cue_leading_into_the_next_quote_makes_it_a_quote_of_its_own():
     assert quoted(text, q) == ["The depot stays open,", "until the new one is built."]
 
 
+def test_a_lead_in_ending_in_a_colon_belongs_to_the_next_quote():
+    # the colon's cue introduces the third quote: it neither joins it to the second nor
+    # takes the second away from the speaker the first two share
+    text = ('"We are staying," Ms. Ortiz said. "We have nowhere else to go." Her neighbour '
+            'Tom Reyes said: "I am leaving in May."')
+    quotes = extract_quotes(text)
+    assert [(quoted(text, q), q.speaker) for q in quotes] == [
+        (["We are staying,", "We have nowhere else to go."], "Ortiz"),
+        (["I am leaving in May."], "Tom Reyes"),
+    ]
+    text = '"The rent went up," Ms. Ortiz said. Then she added: "The landlord sold it."'
+    assert [quoted(text, q) for q in extract_quotes(text)] == [
+        ["The rent went up,"], ["The landlord sold it."]]
+
+
+def test_a_title_set_off_after_its_work_is_no_quote_unless_cued():
+    text = ('In her memoir, "The Long Road Home," the mayor looks back on the strike. Her '
+            'film, "Harbour Lights Are Burning," opens in May.')
+    assert extract_quotes(text) == []
+    # the same shape with an attribution of its own is speech
+    text = 'Ortiz talked about the book, "We all knew the port would close," Ortiz said.'
+    (q,) = extract_quotes(text)
+    assert (quoted(text, q), q.speaker) == (["We all knew the port would close,"], "Ortiz")
+
+
 def test_colon_lead_ins():
     text = 'Donald Trump said: "We will win big in November."\n\nClinton: "We have work to do."'
     quotes = extract_quotes(text)
