@@ -117,6 +117,9 @@ PERSON_ROLES = frozenset(
     "incumbent chairman chairwoman ceo founder host star leader minister secretary "
     "lawmaker neurosurgeon developer mogul speaker runner".split()
 )
+# the parties a description may name (`the Libertarian candidate`): one that names another
+# party than a person's is not that person
+_PARTIES = frozenset({"republican", "democratic", "libertarian", "green"})
 _PARTY_SYNONYMS = {"gop": "republican", "republicans": "republican", "democrats": "democratic",
                    "democrat": "democratic"}
 # heading words that may stand before a colon but name nobody
@@ -222,6 +225,25 @@ def _noun_gender(word: str) -> str | None:
     return None
 
 
+# offices that one person may be called by interchangeably
+_SAME_OFFICE = {"candidate": "nominee", "justice": "judge", "congressman": "representative",
+                "congresswoman": "representative", "lawmaker": "representative"}
+
+
+def _office(word: str) -> str | None:
+    """The office a title or role word names (`sen.` and `senator` are one), if any."""
+    office = TITLES.get(word)
+    return _SAME_OFFICE.get(office, office) if office else None
+
+
+def _other_office(word: str, roles: set[str]) -> bool:
+    """Whether an entity's roles give it an office but not the one ``word`` names: the
+    article calls that person something else (`Justice Nervo` is not `the nominee`)."""
+    want = _office(word)
+    held = {o for o in map(_office, roles) if o}
+    return want is not None and bool(held) and want not in held
+
+
 def _is_person_noun(word: str) -> bool:
     return word in PERSON_ROLES or bool(TITLES.get(word)) or (
         len(word) > 4 and bool(_PERSON_SUFFIX.search(word)) and word not in _GENERIC_ORGS)
@@ -238,6 +260,10 @@ def _surname(words: Sequence[str]) -> str:
 
 def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
     return 1 < len(short) < len(long) and tuple(long[-len(short):]) == tuple(short)
+
+
+# `U.N.`, `S.E.C.`: an organisation's initials, never a person's surname (`Un`)
+_INITIALISM = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 def _acronym(words: Sequence[str]) -> str:
@@ -725,7 +751,7 @@ class ArticleEntities:
                 gender: str | None = None):
         """The known entity this name belongs to (same surname, compatible first name and
         gender, same organisation name or acronym), or None."""
-        if kind == "PERSON" or len(words) == 1:
+        if kind == "PERSON" or len(words) == 1 and not _INITIALISM.fullmatch(words[0]):
             key = _surname(words)
             first = name_key(words[0]) if len(words) > 1 else None
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
@@ -760,7 +786,9 @@ class ArticleEntities:
                 if entity.kind != "PERSON":
                     return entity
             if len(words) == 1 and words[0].isupper():
-                found = [e for e in by_key.get("acr:" + words[0], []) if e.kind != "PERSON"]
+                # `S.E.C.` after `Securities and Exchange Commission`
+                found = [e for e in by_key.get("acr:" + words[0].replace(".", ""), [])
+                         if e.kind != "PERSON"]
                 if found:
                     return found[-1]
             if len(words) == 1:
@@ -988,9 +1016,10 @@ class ArticleEntities:
     def _by_key(self, head: Token) -> Entity | None:
         """The entity whose surname or name is ``head``'s word: the one mentioned last
         before it, else the first after."""
-        key = head.text.lower().removesuffix("'s").removesuffix("’s")
-        found = [e for e in self._live() if e.key == key or (e.kind != "PERSON" and e.acronym
-                                                               and e.acronym.lower() == key)]
+        key = name_key(head.text).removesuffix("'s")  # `S.E.C.` is the acronym `sec`
+        found = [e for e in self._live() if e.key == key and not (
+            e.kind == "PERSON" and _INITIALISM.fullmatch(head.text)) or (
+            e.kind != "PERSON" and e.acronym and e.acronym.lower() == key)]
         if not found:
             return None
         people = [e for e in found if e.kind == "PERSON" and e.firsts]
@@ -1068,8 +1097,10 @@ class ArticleEntities:
         """A common-noun phrase: a role of a known entity, an organisation's own unit, the
         latest outlet or organisation, or an unnamed (anonymous) source."""
         low = head.lower_
+        # a party named as an organisation (`the GOP nominee`) still says the party
         mods = {_PARTY_SYNONYMS.get(c.lower_, c.lower_) for c in head.lefts
-                if c.tag_ in ("JJ", "NNP", "NN", "NNPS") and c.i not in self._tok_entity}
+                if c.tag_ in ("JJ", "NNP", "NN", "NNPS") and (
+                    c.i not in self._tok_entity or _PARTY_SYNONYMS.get(c.lower_, c.lower_) in _PARTIES)}
         owner = next((c for c in head.lefts if c.dep_ in ("poss", "compound")
                       and c.i in self._tok_entity), None)
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
@@ -1103,7 +1134,8 @@ class ArticleEntities:
             if head.tag_ == "NNPS" or head.ent_type_ == "NORP":
                 return Resolution(None, "anonymous", None, "group")
             return Resolution(name, kind, None, "plain")
-        if definite or owner is not None:
+        if (definite or owner is not None) and head.tag_ != "NNS":
+            # `the E.U. leaders` are a group: no one person's role
             found = self._by_role(head, low, mods)
             if found is None and (definite or owner is not None and
                                   self.entities[self._tok_entity[owner.i]].kind != "PERSON"):
@@ -1182,7 +1214,7 @@ class ArticleEntities:
             want = "ORG"
         else:
             return None
-        party = {m for m in mods if m in ("republican", "democratic")}
+        party = {m for m in mods if m in _PARTIES}
         gender = _noun_gender(low)
         best, best_s = None, 0.0
         for entity in self._live():
@@ -1190,6 +1222,8 @@ class ArticleEntities:
                 continue
             if gender and entity.gender and entity.gender != gender:
                 continue  # `the businessman` is no woman
+            if want == "PERSON" and _other_office(low, entity.roles):
+                continue  # `the nominee` is not the person the article calls a judge
             if want == "ORG" and entity.kind != "ORG":
                 continue
             if want == "MEDIA" and entity.kind != "MEDIA":
@@ -1198,7 +1232,7 @@ class ArticleEntities:
                 entity.fixed_name and entity.fixed_name.endswith("campaign")
             ):
                 continue
-            if party and entity.role_mods & {"republican", "democratic"} and not (
+            if party and entity.role_mods & _PARTIES and not (
                 party & entity.role_mods
             ):
                 continue
@@ -1225,10 +1259,11 @@ class ArticleEntities:
                     continue
             elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
                 pass
-            elif (low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles) and not (
+            elif (low in entity.roles or _office(low) in {_office(r) for r in entity.roles}
+                  - {None}) and not (
                     _noun_gender(low) and entity.gender and entity.gender != _noun_gender(low)):
-                party = {m for m in mods if m in ("republican", "democratic")}
-                if party and entity.role_mods & {"republican", "democratic"} and not (
+                party = {m for m in mods if m in _PARTIES}
+                if party and entity.role_mods & _PARTIES and not (
                     party & entity.role_mods
                 ):
                     continue

@@ -220,3 +220,53 @@ def test_gendered_descriptor_skips_people_of_the_other_gender(nlp):
         "spoke of taxes. The businessman said taxes were too high."
     )
     assert name_at(nlp, text, "The businessman") == "Victor Lamb"
+
+
+# kind: descriptor (a description resolved to the wrong entity, or an initialism)
+
+
+def test_dotted_initialism_is_the_organisation_spelled_out_not_a_surname(nlp):
+    text = (
+        "The Federal Trade Commission opened an inquiry into Dara Un, a lender. "
+        "The F.T.C. said on Friday that the inquiry would take a year."
+    )
+    start = text.index("F.T.C.")
+    model = ArticleEntities(nlp(text), [])
+    assert model.resolve(start, start + len("F.T.C.")).name == "Federal Trade Commission"
+
+
+def test_a_described_office_skips_the_person_who_holds_another(nlp):
+    text = (
+        "Voters in Ohio met Jane Marlow on Monday. Judge Peter Kovac ruled against the "
+        "state on Tuesday. The nominee said the ruling was wrong."
+    )
+    assert name_at(nlp, text, "nominee") == "Jane Marlow"
+
+
+def test_a_party_named_as_an_organisation_still_rules_out_another_party(nlp):
+    text = (
+        "Libertarian nominee Rosa Pell spoke in Dayton on Monday. Tom Hardin spoke later. "
+        "The GOP nominee said taxes were too high."
+    )
+    assert name_at(nlp, text, "nominee", 1) == "Tom Hardin"
+
+
+def test_a_plural_description_is_a_group_not_a_named_person(nlp):
+    text = (
+        "Prime Minister Ana Lind of Denmark spoke first. Other E.U. leaders said the plan "
+        "was too costly."
+    )
+    model = ArticleEntities(nlp(text), [])
+    # a parse that hangs `leaders` on her name gives her that role (`27 leaders - Lind`)
+    lind = next(e for e in model.entities if e.display() == "Ana Lind")
+    lind.roles.add("leaders")
+    start = text.index("leaders")
+    assert model.resolve(start, start + len("leaders")).name is None
+
+
+def test_one_office_under_another_word_is_the_same_role(nlp):
+    text = (
+        "Justice Peter Kovac ruled against the city on Tuesday. Mayor Jane Marlow spoke "
+        "to reporters. The judge said the contract was void."
+    )
+    assert name_at(nlp, text, "judge") == "Peter Kovac"
