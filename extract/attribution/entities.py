@@ -74,6 +74,8 @@ _FIRST_NAMED_WEIGHT = 2.0
 _NAMESAKE_WINDOW = 3  # sentences: a namesake named this recently, alone, is the one meant
 # words that head an organisation's own units: `X campaign`, `the Obama administration`
 _OWNED_ORGS = frozenset({"campaign", "administration"})
+# a place's force, named by the place before it: `Tulsa police`
+_FORCES = frozenset({"police"})
 # descriptions that pick the latest organisation of the article (`the company said`)
 _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
@@ -333,6 +335,7 @@ class ArticleEntities:
         self._excluded = self._excluded_tokens()
         self._index_names()
         self._index_owned()
+        self._police = self._index_police()
         self._index_roles()
         self._index_plurals()
         self._resolve_pronouns()
@@ -469,6 +472,9 @@ class ArticleEntities:
 
     def _clean(self, span: SpacySpan) -> list[Token]:
         toks = list(span)
+        if len(toks) > 2 and toks[0].text.islower() and toks[1].text == "-" and \
+                not toks[0].whitespace_:
+            return []  # `pro-Clinton`, `anti-Trump`: a name made an adjective, no mention
         # `Robert C. "Bobby" Scott`: the nickname is an alias, not a word of the name
         marks = [k for k, t in enumerate(toks) if t.text in _NAME_MARKS]
         if len(marks) == 2 and marks[1] == marks[0] + 2:
@@ -825,6 +831,27 @@ class ArticleEntities:
             if not self._in_quote[t.i]:
                 org.mentions.append(t.i)
 
+    def _index_police(self) -> Resolution | None:
+        """The one police force the article names (`the Tulsa police chief`, `a
+        Charlotte-Mecklenburg police officer`) as "Tulsa police", or None when it names
+        none or several."""
+        names: set[str] = set()
+        text = doc_text(self.doc)
+        for t in self.tokens:
+            if t.lower_ not in _FORCES or not t.text.islower() or t.i in self._excluded:
+                continue
+            k = t.i
+            while k > 0 and (self.tokens[k - 1].tag_ == "NNP" and self.tokens[k - 1].text[:1]
+                             .isupper() or self.tokens[k - 1].text == "-" and k > 1
+                             and not self.tokens[k - 1].whitespace_):
+                k -= 1
+            place = self.tokens[k : t.i]
+            if place and place[0].text != "-" and any(p.ent_type_ in ("GPE", "ORG", "LOC") for p in place):
+                names.add(f"{text[place[0].idx : place[-1].idx + len(place[-1])]} {t.lower_}")
+        if len(names) != 1:
+            return None
+        return Resolution(names.pop(), "organisation", None, "owner")
+
     def _index_roles(self) -> None:
         """Descriptors attached to names become roles of their entities."""
         for t in self.tokens:
@@ -1142,6 +1169,10 @@ class ArticleEntities:
                 found = self._salient_for(head, low, mods)
             if found is not None:
                 return found
+        if low in _FORCES and self._police is not None and not any(
+                c.dep_ in ("poss", "compound") for c in head.lefts):
+            # `police said` where the article names one force (`Tulsa police`): that force
+            return self._police
         if head.ent_type_ == "NORP" or low in ANONYMOUS_HEADS or head.tag_ in ("NNS", "NNPS") \
                 or TITLES.get(low) or low in ("man", "woman", "person", "one", "someone"):
             return Resolution(None, "anonymous", None, "descriptor")
@@ -1182,6 +1213,9 @@ class ArticleEntities:
         for t in reversed(self.doc[max(0, head.i - 400) : head.i]):
             if t.lower_ != head.lower_ or self._in_quote[t.i]:
                 continue
+            maker = self._maker(t)  # `a new ad from the Trump campaign`
+            if maker is not None:
+                return maker
             for c in t.children:
                 if c.dep_ == "poss":
                     return self.resolve_token(c)

@@ -270,3 +270,37 @@ def test_one_office_under_another_word_is_the_same_role(nlp):
         "to reporters. The judge said the contract was void."
     )
     assert name_at(nlp, text, "judge") == "Peter Kovac"
+
+
+def test_a_name_made_an_adjective_is_no_mention(nlp):
+    text = (
+        "Hillary Clinton spoke in Tampa on Monday. The crowd seemed more anti-Trump "
+        "than pro-Clinton, Clinton told aides later."
+    )
+    model = ArticleEntities(nlp(text), [])
+    assert [e.display() for e in model.entities if "Clinton" in e.display()] == [
+        "Hillary Clinton"]
+
+
+def test_an_artifact_speaks_for_the_maker_named_with_it_earlier(nlp):
+    text = (
+        "A new ad from the Marlow campaign aired on Tuesday in Ohio. The ad says that "
+        "taxes rose by a third."
+    )
+    assert name_at(nlp, text, "ad", 1) == "Marlow campaign"
+
+
+def test_bare_police_is_the_one_force_the_article_names(nlp):
+    text = (
+        "A Dayton police officer shot a man on Friday. Police said the man had a knife. "
+        "Witnesses said he did not."
+    )
+    assert name_at(nlp, text, "Police") == "Dayton police"
+
+
+def test_bare_police_stays_unnamed_when_the_article_names_two_forces(nlp):
+    text = (
+        "Dayton police and Toledo police officers met on Friday. Police said the talks "
+        "went well."
+    )
+    assert name_at(nlp, text, "Police") is None
