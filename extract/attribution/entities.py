@@ -53,6 +53,7 @@ SOURCE_TYPES = tuple(SourceType)
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _NAMED_LABELS = ("PERSON", "ORG", "GPE")
+_PLACES = ("LOC", "FAC")  # labels a first name in a name does not make a person's
 # salience: a mention's weight, halved for each sentence (outside quotes) since
 _DECAY = 0.5
 _SUBJECT_WEIGHT = 0.8
@@ -424,7 +425,8 @@ class ArticleEntities:
                     i = end
                     continue
             if t.tag_ == "NNP" and i not in taken and t.text[:1].isupper() and \
-                    gender_of(t.text) is not None and (i == 0 or doc[i - 1].tag_ != "NNP"):
+                    gender_of(t.text) is not None and (i == 0 or doc[i - 1].tag_ != "NNP") \
+                    and t.ent_type_ not in _PLACES:  # `the Marshall Islands`
                 # `Joel Petrakis, an analyst`: a known first name and a surname
                 end = i + 1
                 while end < len(doc) and end - i < 3 and doc[end].tag_ == "NNP" and \
@@ -785,6 +787,13 @@ class ArticleEntities:
                 # a surname met first inside a longer name ("Obama administration")
                 for entity in self._live():
                     if entity.kind == "PERSON" and any(_surname(n) == key for n in entity.names):
+                        return entity
+                # `Mr. Ban` after `Ban Ki-moon`: a family name written first, before a
+                # hyphenated given name
+                for entity in self._live():
+                    if entity.kind == "PERSON" and any(
+                        len(n) > 2 and name_key(n[0]) == key and "-" in n[1:] for n in entity.names
+                    ):
                         return entity
         if kind != "PERSON":
             norm = _norm(words)

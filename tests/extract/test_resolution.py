@@ -304,3 +304,22 @@ def test_bare_police_stays_unnamed_when_the_article_names_two_forces(nlp):
         "went well."
     )
     assert name_at(nlp, text, "Police") is None
+
+
+# kind: pronoun (a pronoun resolved to the wrong entity)
+
+
+def test_a_place_with_a_first_name_in_it_is_no_person(nlp):
+    text = (
+        "President Obama spoke about the climate on Monday. Crops are withering in the "
+        "Marshall Islands, he noted."
+    )
+    assert name_at(nlp, text, "he") == "Obama"
+
+
+def test_a_family_name_written_first_is_the_person_named_in_full(nlp):
+    text = (
+        "Ban Ki-moon, the secretary general, spoke on Monday. Later, Mr. Ban said the "
+        "plan was good."
+    )
+    assert name_at(nlp, text, "Ban", 1) == "Ban Ki-moon"
