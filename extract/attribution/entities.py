@@ -110,7 +110,7 @@ ARTIFACTS = frozenset(
     "filing poll polls survey surveys study studies analysis report reports brief ruling "
     "decision complaint lawsuit database research book clip spot slide document documents "
     "findings estimate estimates projection projections audit review opinion order "
-    "transcript website".split())
+    "transcript website speech remarks testimony".split())
 # the prepositions naming an artifact's maker: `a video by the committee`, `a poll from X`
 _MAKER_PREPS = frozenset({"by", "from"})
 # nouns for a public person that a definite description uses for the story's protagonist
@@ -1202,6 +1202,14 @@ class ArticleEntities:
                     if found.name:
                         return found
         for c in head.rights:
+            if c.dep_ == "relcl":
+                # `a speech Mrs. Clinton delivered`, `a report that the agency released`
+                subj = next((g for g in c.children if g.dep_ == "nsubj"
+                             and g.lower_ not in RELATIVE), None)
+                if subj is not None:
+                    found = self.resolve_token(subj)
+                    if found.name:
+                        return found
             preps = [c] if c.dep_ == "prep" and c.lower_ in _MAKER_PREPS else [
                 g for g in c.children if c.dep_ == "acl" and g.dep_ in ("agent", "prep")
                 and g.lower_ in _MAKER_PREPS]

@@ -323,3 +323,26 @@ def test_a_family_name_written_first_is_the_person_named_in_full(nlp):
         "plan was good."
     )
     assert name_at(nlp, text, "Ban", 1) == "Ban Ki-moon"
+
+
+# kind: other_mention (the wrong noun phrase taken as the source)
+
+
+def test_according_to_a_speech_someone_gave_is_that_speaker(nlp):
+    text = (
+        "Taxes would fall for most families, according to a speech Mrs. Nora Vance "
+        "delivered in Toledo last spring."
+    )
+    start = text.index("a speech")
+    model = ArticleEntities(nlp(text), [])
+    assert model.resolve(start, start + len("a speech")).name == "Nora Vance"
+
+
+def test_a_claim_hanging_on_an_event_is_the_claim_of_whoever_held_it():
+    text = (
+        "Governor Ruth Ellery spoke at length on Monday. She said at a news conference "
+        "announcing that the state would sue the mill that the air was unsafe."
+    )
+    claims = extract_attributions(text).claims
+    suing = [c for c in claims if "would sue" in c.content]
+    assert [c.source for c in suing] == ["Ruth Ellery"]
