@@ -346,3 +346,14 @@ def test_a_claim_hanging_on_an_event_is_the_claim_of_whoever_held_it():
     claims = extract_attributions(text).claims
     suing = [c for c in claims if "would sue" in c.content]
     assert [c.source for c in suing] == ["Ruth Ellery"]
+
+
+# kind: no_mention (a quote found with no speaker although the text gives one)
+
+
+def test_a_later_quote_in_the_paragraph_of_an_attributed_one_keeps_its_speaker():
+    text = (
+        '"We have seen floods like this before," Mayor Lena Brandt said after touring '
+        'the river. She did not promise new levees. "We will rebuild the park first."'
+    )
+    assert speakers(text) == ["Lena Brandt", "Lena Brandt"]
