@@ -911,7 +911,10 @@ class ArticleEntities:
     def _weight(self, tok: int) -> float:
         t = self.doc[tok]
         w = 1.0
-        if t.dep_ in _SUBJ or (t.dep_ in ("compound", "flat", "appos") and t.head.dep_ in _SUBJ):
+        # a name's own words (`Donald` of `Donald Trump said`) share its subject weight; a
+        # name modifying a common noun (`the Clinton campaign said`) is not the subject
+        if t.dep_ in _SUBJ or (t.dep_ in ("compound", "flat", "appos") and t.head.dep_ in _SUBJ
+                               and not (t.dep_ == "compound" and t.head.tag_ in ("NN", "NNS"))):
             w += _SUBJECT_WEIGHT
             verb = t.head if t.dep_ in _SUBJ else t.head.head
             if verb.lower_ in CLAIM_VERBS:

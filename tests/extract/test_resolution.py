@@ -357,3 +357,15 @@ def test_a_later_quote_in_the_paragraph_of_an_attributed_one_keeps_its_speaker()
         'the river. She did not promise new levees. "We will rebuild the park first."'
     )
     assert speakers(text) == ["Lena Brandt", "Lena Brandt"]
+
+
+# kind: pronoun
+
+
+def test_a_name_modifying_the_subject_is_not_the_one_who_spoke():
+    text = (
+        "Governor Helen Marsh toured the plant on Monday. Dana Reyes, a worker, spoke to "
+        "reporters outside.\n\nThe Marsh campaign said the tour had gone well.\n\n"
+        '"It was a long day for all of us," she said.'
+    )
+    assert speakers(text) == ["Dana Reyes"]
