@@ -1245,8 +1245,11 @@ class ArticleEntities:
                             obj = next((o for o in g.children if o.dep_ == "pobj"), None)
                             if obj is not None:
                                 return self.resolve_token(obj)
-            if t.dep_ == "dobj" and t.head.tag_.startswith("VB"):
-                subj = next((c for c in t.head.children if c.dep_ in _SUBJ), None)
+            verb = t.head.head if t.dep_ == "pobj" and t.head.dep_ == "prep" else t.head
+            if (t.dep_ == "dobj" or t.dep_ == "pobj" and verb is not t.head) and \
+                    verb.tag_.startswith("VB"):
+                # `the museum issued a statement`, `in a statement, the union called ...`
+                subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
                 if subj is not None and subj.i != head.i:
                     found = self.resolve_token(subj)
                     if found.name:

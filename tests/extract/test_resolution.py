@@ -369,3 +369,11 @@ def test_a_name_modifying_the_subject_is_not_the_one_who_spoke():
         '"It was a long day for all of us," she said.'
     )
     assert speakers(text) == ["Dana Reyes"]
+
+
+def test_the_statement_speaks_for_whoever_spoke_in_it_before(nlp):
+    text = (
+        "In a statement on Monday, the Bakers Guild praised Mayor Tom Reyes. The "
+        "statement said flour prices had doubled."
+    )
+    assert name_at(nlp, text, "statement", 1) == "Bakers Guild"
