@@ -493,7 +493,8 @@ class ArticleEntities:
                 self.doc[toks[-1].i + 1].text[:1].isupper():
             return []  # `Charlotte Mayor` before `Jennifer Roberts`: a description
         # `envoy to Chile Ruth Baines`: a place glued before a first name
-        if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN":
+        if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN" and \
+                not ({t.lower_ for t in toks} & ORG_WORDS):  # `at West Virginia University`
             if gender_of(toks[1].text) is not None and gender_of(toks[0].text) is None:
                 toks = toks[1:]
         return toks
@@ -751,8 +752,9 @@ class ArticleEntities:
                     prev is None or prev.lower_ != "the") \
                 and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
             return "PERSON"  # `Nadia Osei said`: two names speaking are a person
-        if len(words) >= 2 and gender_of(words[0]) is not None:
-            return "PERSON"
+        if len(words) >= 2 and gender_of(words[0]) is not None and not (
+                {w.lower() for w in words} & ORG_WORDS):
+            return "PERSON"  # `Marcus Webb`, but not `Virginia University`
         return span.label_
 
     def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...],
@@ -815,7 +817,17 @@ class ArticleEntities:
                         len(n) > 1 and n[-1] == words[0] for n in entity.names
                     ):
                         return entity
+                found = self._company_of(words[0])
+                if found is not None:
+                    return found
         return None
+
+    def _company_of(self, word: str) -> Entity | None:
+        """`Peabody` after `Peabody Energy`: the organisation whose two-word name begins
+        with ``word``, when only one does."""
+        owners = [e for e in self._live() if e.kind == "ORG" and any(
+            len(n) == 2 and n[0] == word and n[1][:1].isupper() for n in e.names)]
+        return owners[0] if len(owners) == 1 else None
 
     def _index_owned(self) -> None:
         """`Clinton's campaign`, `the Trump campaign`: the organisation "X campaign"."""
@@ -1060,7 +1072,7 @@ class ArticleEntities:
             e.kind == "PERSON" and _INITIALISM.fullmatch(head.text)) or (
             e.kind != "PERSON" and e.acronym and e.acronym.lower() == key)]
         if not found:
-            return None
+            return self._company_of(head.text)
         people = [e for e in found if e.kind == "PERSON" and e.firsts]
         if len(people) > 1:
             prev = head.nbor(-1).lower_ if head.i > 0 else ""

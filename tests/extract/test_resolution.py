@@ -377,3 +377,21 @@ def test_the_statement_speaks_for_whoever_spoke_in_it_before(nlp):
         "statement said flour prices had doubled."
     )
     assert name_at(nlp, text, "statement", 1) == "Bakers Guild"
+
+
+def test_an_organisation_with_a_first_name_in_it_stays_an_organisation(nlp):
+    text = (
+        "Patrick Moore, a professor of law at West Virginia University, studied the mine. "
+        "He said it was unsafe."
+    )
+    model = ArticleEntities(nlp(text), [])
+    assert [(e.display(), e.type) for e in model.entities] == [
+        ("Patrick Moore", "person"), ("West Virginia University", "organisation")]
+
+
+def test_a_company_by_the_first_word_of_its_name(nlp):
+    text = (
+        "The coal giant Calder Energy sold the mine in May. Calder said the mine had "
+        "lost money for years."
+    )
+    assert name_at(nlp, text, "Calder", 1) == "Calder Energy"
