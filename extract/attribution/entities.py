@@ -252,6 +252,8 @@ def _is_person_noun(word: str) -> bool:
         len(word) > 4 and bool(_PERSON_SUFFIX.search(word)) and word not in _GENERIC_ORGS)
 
 
+# particles that begin a surname (`de Blasio`, `van Hollen`)
+_PARTICLES = frozenset("de del della di da van von der le la du bin al el st".split())
 _GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
@@ -540,7 +542,8 @@ class ArticleEntities:
             nick = _nickname(span)
             if nick and entity.kind == "PERSON":
                 entity.firsts.add(nick)
-            if len(words) > 1 and entity.kind == "PERSON":
+            if len(words) > 1 and entity.kind == "PERSON" and not (
+                    len(words) == 2 and name_key(words[0]) in _PARTICLES):
                 if not entity.firsts and not entity.gender_sure:
                     entity.gender = None  # a lone word's hint gives way to a first name
                 entity.firsts.add(name_key(words[0]))
@@ -764,6 +767,8 @@ class ArticleEntities:
         if kind == "PERSON" or len(words) == 1 and not _INITIALISM.fullmatch(words[0]):
             key = _surname(words)
             first = name_key(words[0]) if len(words) > 1 else None
+            if first in _PARTICLES and len(words) == 2:
+                first = None  # `De Blasio` is Bill de Blasio's surname, not a first name
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
             if gender:
                 # `Mr. Obama` is not Michelle Obama

@@ -395,3 +395,14 @@ def test_a_company_by_the_first_word_of_its_name(nlp):
         "lost money for years."
     )
     assert name_at(nlp, text, "Calder", 1) == "Calder Energy"
+
+
+# kind: family (the right surname, another first name)
+
+
+def test_a_surname_with_a_particle_is_no_first_name(nlp):
+    text = (
+        "Mayor Bill de Blasio spoke at the scene on Sunday. De Blasio said the blast was "
+        "an intentional act."
+    )
+    assert name_at(nlp, text, "De Blasio") == "Bill de Blasio"
