@@ -75,6 +75,8 @@ _FIRST_NAMED_WEIGHT = 2.0
 _NAMESAKE_WINDOW = 3  # sentences: a namesake named this recently, alone, is the one meant
 # words that head an organisation's own units: `X campaign`, `the Obama administration`
 _OWNED_ORGS = frozenset({"campaign", "administration"})
+# a person's team, named for the campaign it is: `Clinton's team`
+_CAMPAIGN_WORDS = frozenset({"team"})
 # a place's force, named by the place before it: `Tulsa police`
 _FORCES = frozenset({"police"})
 # descriptions that pick the latest organisation of the article (`the company said`)
@@ -838,15 +840,21 @@ class ArticleEntities:
         """`Clinton's campaign`, `the Trump campaign`: the organisation "X campaign"."""
         by_name: dict[str, Entity] = {}
         for t in self.tokens:
-            if t.lower_ not in _OWNED_ORGS or t.i in self._tok_entity or t.i in self._excluded:
+            if t.lower_ not in _OWNED_ORGS and t.lower_ not in _CAMPAIGN_WORDS or \
+                    t.i in self._tok_entity or t.i in self._excluded:
                 continue
             owner = next((c for c in t.lefts if c.dep_ in ("poss", "compound")
                           and c.i in self._tok_entity), None)
             if owner is None:
                 continue
             entity = self.entities[self._tok_entity[owner.i]]
+            unit = t.lower_
+            if unit in _CAMPAIGN_WORDS:
+                if entity.kind != "PERSON":
+                    continue
+                unit = "campaign"  # `the Trump team` is the Trump campaign
             base = entity.display().split()[-1] if entity.kind == "PERSON" else entity.display()
-            name = f"{base} {t.lower_}"
+            name = f"{base} {unit}"
             org = by_name.get(name)
             if org is None:
                 org = Entity(id=len(self.entities), kind="ORG", key=name.lower(), fixed_name=name)

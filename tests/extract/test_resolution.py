@@ -406,3 +406,14 @@ def test_a_surname_with_a_particle_is_no_first_name(nlp):
         "an intentional act."
     )
     assert name_at(nlp, text, "De Blasio") == "Bill de Blasio"
+
+
+# kind: name_lost
+
+
+def test_a_candidates_team_is_the_candidates_campaign(nlp):
+    text = (
+        "Senator Ana Lind toured Ohio on Monday. Lind's team said the tour would end in "
+        "Dayton."
+    )
+    assert name_at(nlp, text, "team") == "Lind campaign"
