@@ -12,7 +12,8 @@ Built once per parsed article and shared by the quote and claim extractors:
   entity's name is the fullest the article gives outside quotes, titles stripped;
 - descriptors attached to a name (`Republican nominee Donald Trump`, `Clinton, the
   Democratic nominee,`, `the hotel's manager, Tom Reyes`) become the entity's roles, so
-  `the nominee` resolves later; `X's campaign` is the organisation "X campaign";
+  `the nominee` resolves later; `X's campaign` (or team) is the organisation "X campaign",
+  `X's family` the "X family";
 - third-person pronouns are resolved in text order by salience: recency counted in
   sentences outside quotes, subject position, having spoken, agreement in gender (first
   names, honorifics, earlier pronouns) and number;
@@ -74,7 +75,7 @@ _HEADED_WEIGHT = 3.0
 _FIRST_NAMED_WEIGHT = 2.0
 _NAMESAKE_WINDOW = 3  # sentences: a namesake named this recently, alone, is the one meant
 # words that head an organisation's own units: `X campaign`, `the Obama administration`
-_OWNED_ORGS = frozenset({"campaign", "administration"})
+_OWNED_ORGS = frozenset({"campaign", "administration", "family"})
 # a person's team, named for the campaign it is: `Clinton's team`
 _CAMPAIGN_WORDS = frozenset({"team"})
 # a place's force, named by the place before it: `Tulsa police`
@@ -1339,7 +1340,8 @@ class ArticleEntities:
                 if not words & _GENERIC_NAME_WORDS.get(low, {low}) and (
                         low not in ("company", "firm") or entity.kind != "ORG"):
                     continue
-            elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
+            elif low in _OWNED_ORGS and entity.fixed_name and \
+                    entity.fixed_name.endswith(f" {low}"):  # `the family`: the Scott family
                 pass
             elif (low in entity.roles or _office(low) in {_office(r) for r in entity.roles}
                   - {None}) and not (

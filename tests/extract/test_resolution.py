@@ -417,3 +417,12 @@ def test_a_candidates_team_is_the_candidates_campaign(nlp):
         "Dayton."
     )
     assert name_at(nlp, text, "team") == "Lind campaign"
+
+
+def test_a_persons_family_is_named_for_them_and_found_again(nlp):
+    text = (
+        "Omar Haddad died in the crash on Monday. Haddad's family asked for calm. On "
+        "Tuesday the family said it would sue the city."
+    )
+    assert name_at(nlp, text, "family") == "Haddad family"
+    assert name_at(nlp, text, "family", 1) == "Haddad family"
