@@ -810,6 +810,14 @@ class ArticleEntities:
             for entity in by_key.get(norm, []):
                 if entity.kind != "PERSON":
                     return entity
+            if len(words) > 1:
+                # `the Security Council` after `the United Nations Security Council`
+                for entity in reversed(self.entities):
+                    if entity.kind in ("ORG", "MEDIA") and not entity.fixed_name and any(
+                        _suffix(tuple(map(name_key, words)), tuple(map(name_key, n)))
+                        for n in entity.names
+                    ):
+                        return entity
             if len(words) == 1 and words[0].isupper():
                 # `S.E.C.` after `Securities and Exchange Commission`
                 found = [e for e in by_key.get("acr:" + words[0].replace(".", ""), [])

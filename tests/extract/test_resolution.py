@@ -426,3 +426,14 @@ def test_a_persons_family_is_named_for_them_and_found_again(nlp):
     )
     assert name_at(nlp, text, "family") == "Haddad family"
     assert name_at(nlp, text, "family", 1) == "Haddad family"
+
+
+# kind: partial (a shorter form of the name)
+
+
+def test_an_organisation_by_the_end_of_its_longer_name(nlp):
+    text = (
+        "The Northern Rivers Water Authority met on Friday. The Water Authority said the "
+        "dam was safe."
+    )
+    assert name_at(nlp, text, "Authority", 1) == "Northern Rivers Water Authority"
