@@ -490,8 +490,9 @@ class ArticleEntities:
         cut = [k for k, t in enumerate(toks[:-1]) if t.text in ("'s", "’s")]
         if cut and toks[cut[-1] + 1].text[:1].isupper():
             toks = toks[cut[-1] + 1 :]
-        while toks and (_is_title(toks[0]) or toks[0].is_punct or toks[0].lower_ == "the"):
-            toks = toks[1:]
+        while toks and (_is_title(toks[0]) or toks[0].is_punct or toks[0].lower_ == "the" or (
+                span.label_ != "PERSON" and toks[0].text.isalpha() and toks[0].text.islower())):
+            toks = toks[1:]  # also `federal` of `the federal Securities and Exchange Commission`
         while toks and (toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
             toks = toks[:-1]
         if toks and TITLES.get(toks[-1].lower_) and toks[-1].i + 1 < len(self.doc) and \

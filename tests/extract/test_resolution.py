@@ -437,3 +437,15 @@ def test_an_organisation_by_the_end_of_its_longer_name(nlp):
         "dam was safe."
     )
     assert name_at(nlp, text, "Authority", 1) == "Northern Rivers Water Authority"
+
+
+def test_a_lower_case_word_before_an_organisations_name_is_not_part_of_it(nlp):
+    from spacy.tokens import Span
+
+    doc = nlp("A complaint filed by the federal Fair Housing Commission named the landlord.")
+    model = ArticleEntities(doc, [])
+    # the tagger sometimes takes the adjective into the name (`federal Securities and
+    # Exchange Commission`)
+    start = next(t.i for t in doc if t.text == "federal")
+    words = [t.text for t in model._clean(Span(doc, start, start + 4, label="ORG"))]
+    assert words == ["Fair", "Housing", "Commission"]
