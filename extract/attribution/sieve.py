@@ -147,6 +147,12 @@ def _subject(verb: Token, blocked: Sequence[Span]) -> Token | None:
                     # subject that can speak is the speaker, or nobody
                     return _agent_between(child, verb, blocked)
                 return child
+        if v.dep_ == "conj" and v.tag_ == "VBD" and v.head.tag_ == "VB" and \
+                v.head.dep_ == "ccomp" and v.head.head.tag_ == "VBD":
+            # `May said that the country would declare ... and suggested that ...`: a past
+            # verb joined to a reported clause's bare verb goes with the verb reporting it
+            v = v.head.head
+            continue
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
             v = v.head
             continue

@@ -449,3 +449,13 @@ def test_a_lower_case_word_before_an_organisations_name_is_not_part_of_it(nlp):
     start = next(t.i for t in doc if t.text == "federal")
     words = [t.text for t in model._clean(Span(doc, start, start + 4, label="ORG"))]
     assert words == ["Fair", "Housing", "Commission"]
+
+
+def test_a_past_verb_joined_to_a_reported_clause_shares_the_reporting_subject():
+    text = (
+        "Prime Minister Ana Lind said on Monday that the country would leave the pact by "
+        "May and suggested that it would close the border."
+    )
+    claims = extract_attributions(text).claims
+    closing = [c for c in claims if "close the border" in c.content]
+    assert [c.source for c in closing] == ["Ana Lind"]
