@@ -12,7 +12,8 @@ Built once per parsed article and shared by the quote and claim extractors:
   entity's name is the fullest the article gives outside quotes, titles stripped;
 - descriptors attached to a name (`Republican nominee Donald Trump`, `Clinton, the
   Democratic nominee,`, `the hotel's manager, Tom Reyes`) become the entity's roles, so
-  `the nominee` resolves later; `X's campaign` is the organisation "X campaign";
+  `the nominee` resolves later; `X's campaign` (or team) is the organisation "X campaign",
+  `X's family` the "X family";
 - third-person pronouns are resolved in text order by salience: recency counted in
   sentences outside quotes, subject position, having spoken, agreement in gender (first
   names, honorifics, earlier pronouns) and number;
@@ -53,6 +54,7 @@ SOURCE_TYPES = tuple(SourceType)
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _NAMED_LABELS = ("PERSON", "ORG", "GPE")
+_PLACES = ("LOC", "FAC")  # labels a first name in a name does not make a person's
 # salience: a mention's weight, halved for each sentence (outside quotes) since
 _DECAY = 0.5
 _SUBJECT_WEIGHT = 0.8
@@ -73,7 +75,11 @@ _HEADED_WEIGHT = 3.0
 _FIRST_NAMED_WEIGHT = 2.0
 _NAMESAKE_WINDOW = 3  # sentences: a namesake named this recently, alone, is the one meant
 # words that head an organisation's own units: `X campaign`, `the Obama administration`
-_OWNED_ORGS = frozenset({"campaign", "administration"})
+_OWNED_ORGS = frozenset({"campaign", "administration", "family"})
+# a person's team, named for the campaign it is: `Clinton's team`
+_CAMPAIGN_WORDS = frozenset({"team"})
+# a place's force, named by the place before it: `Tulsa police`
+_FORCES = frozenset({"police"})
 # descriptions that pick the latest organisation of the article (`the company said`)
 _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
@@ -107,7 +113,7 @@ ARTIFACTS = frozenset(
     "filing poll polls survey surveys study studies analysis report reports brief ruling "
     "decision complaint lawsuit database research book clip spot slide document documents "
     "findings estimate estimates projection projections audit review opinion order "
-    "transcript website".split())
+    "transcript website speech remarks testimony".split())
 # the prepositions naming an artifact's maker: `a video by the committee`, `a poll from X`
 _MAKER_PREPS = frozenset({"by", "from"})
 # nouns for a public person that a definite description uses for the story's protagonist
@@ -117,6 +123,9 @@ PERSON_ROLES = frozenset(
     "incumbent chairman chairwoman ceo founder host star leader minister secretary "
     "lawmaker neurosurgeon developer mogul speaker runner".split()
 )
+# the parties a description may name (`the Libertarian candidate`): one that names another
+# party than a person's is not that person
+_PARTIES = frozenset({"republican", "democratic", "libertarian", "green"})
 _PARTY_SYNONYMS = {"gop": "republican", "republicans": "republican", "democrats": "democratic",
                    "democrat": "democratic"}
 # heading words that may stand before a colon but name nobody
@@ -222,11 +231,32 @@ def _noun_gender(word: str) -> str | None:
     return None
 
 
+# offices that one person may be called by interchangeably
+_SAME_OFFICE = {"candidate": "nominee", "justice": "judge", "congressman": "representative",
+                "congresswoman": "representative", "lawmaker": "representative"}
+
+
+def _office(word: str) -> str | None:
+    """The office a title or role word names (`sen.` and `senator` are one), if any."""
+    office = TITLES.get(word)
+    return _SAME_OFFICE.get(office, office) if office else None
+
+
+def _other_office(word: str, roles: set[str]) -> bool:
+    """Whether an entity's roles give it an office but not the one ``word`` names: the
+    article calls that person something else (`Justice Nervo` is not `the nominee`)."""
+    want = _office(word)
+    held = {o for o in map(_office, roles) if o}
+    return want is not None and bool(held) and want not in held
+
+
 def _is_person_noun(word: str) -> bool:
     return word in PERSON_ROLES or bool(TITLES.get(word)) or (
         len(word) > 4 and bool(_PERSON_SUFFIX.search(word)) and word not in _GENERIC_ORGS)
 
 
+# particles that begin a surname (`de Blasio`, `van Hollen`)
+_PARTICLES = frozenset("de del della di da van von der le la du bin al el st".split())
 _GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
@@ -238,6 +268,10 @@ def _surname(words: Sequence[str]) -> str:
 
 def _suffix(short: Sequence[str], long: Sequence[str]) -> bool:
     return 1 < len(short) < len(long) and tuple(long[-len(short):]) == tuple(short)
+
+
+# `U.N.`, `S.E.C.`: an organisation's initials, never a person's surname (`Un`)
+_INITIALISM = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 def _acronym(words: Sequence[str]) -> str:
@@ -307,6 +341,7 @@ class ArticleEntities:
         self._excluded = self._excluded_tokens()
         self._index_names()
         self._index_owned()
+        self._police = self._index_police()
         self._index_roles()
         self._index_plurals()
         self._resolve_pronouns()
@@ -395,7 +430,8 @@ class ArticleEntities:
                     i = end
                     continue
             if t.tag_ == "NNP" and i not in taken and t.text[:1].isupper() and \
-                    gender_of(t.text) is not None and (i == 0 or doc[i - 1].tag_ != "NNP"):
+                    gender_of(t.text) is not None and (i == 0 or doc[i - 1].tag_ != "NNP") \
+                    and t.ent_type_ not in _PLACES:  # `the Marshall Islands`
                 # `Joel Petrakis, an analyst`: a known first name and a surname
                 end = i + 1
                 while end < len(doc) and end - i < 3 and doc[end].tag_ == "NNP" and \
@@ -443,6 +479,9 @@ class ArticleEntities:
 
     def _clean(self, span: SpacySpan) -> list[Token]:
         toks = list(span)
+        if len(toks) > 2 and toks[0].text.islower() and toks[1].text == "-" and \
+                not toks[0].whitespace_:
+            return []  # `pro-Clinton`, `anti-Trump`: a name made an adjective, no mention
         # `Robert C. "Bobby" Scott`: the nickname is an alias, not a word of the name
         marks = [k for k, t in enumerate(toks) if t.text in _NAME_MARKS]
         if len(marks) == 2 and marks[1] == marks[0] + 2:
@@ -451,15 +490,17 @@ class ArticleEntities:
         cut = [k for k, t in enumerate(toks[:-1]) if t.text in ("'s", "’s")]
         if cut and toks[cut[-1] + 1].text[:1].isupper():
             toks = toks[cut[-1] + 1 :]
-        while toks and (_is_title(toks[0]) or toks[0].is_punct or toks[0].lower_ == "the"):
-            toks = toks[1:]
+        while toks and (_is_title(toks[0]) or toks[0].is_punct or toks[0].lower_ == "the" or (
+                span.label_ != "PERSON" and toks[0].text.isalpha() and toks[0].text.islower())):
+            toks = toks[1:]  # also `federal` of `the federal Securities and Exchange Commission`
         while toks and (toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
             toks = toks[:-1]
         if toks and TITLES.get(toks[-1].lower_) and toks[-1].i + 1 < len(self.doc) and \
                 self.doc[toks[-1].i + 1].text[:1].isupper():
             return []  # `Charlotte Mayor` before `Jennifer Roberts`: a description
         # `envoy to Chile Ruth Baines`: a place glued before a first name
-        if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN":
+        if len(toks) >= 3 and span.start > 0 and self.doc[span.start - 1].tag_ == "IN" and \
+                not ({t.lower_ for t in toks} & ORG_WORDS):  # `at West Virginia University`
             if gender_of(toks[1].text) is not None and gender_of(toks[0].text) is None:
                 toks = toks[1:]
         return toks
@@ -505,7 +546,8 @@ class ArticleEntities:
             nick = _nickname(span)
             if nick and entity.kind == "PERSON":
                 entity.firsts.add(nick)
-            if len(words) > 1 and entity.kind == "PERSON":
+            if len(words) > 1 and entity.kind == "PERSON" and not (
+                    len(words) == 2 and name_key(words[0]) in _PARTICLES):
                 if not entity.firsts and not entity.gender_sure:
                     entity.gender = None  # a lone word's hint gives way to a first name
                 entity.firsts.add(name_key(words[0]))
@@ -717,17 +759,20 @@ class ArticleEntities:
                     prev is None or prev.lower_ != "the") \
                 and toks[-1].dep_ in _SUBJ and toks[-1].head.lower_ in CLAIM_VERBS:
             return "PERSON"  # `Nadia Osei said`: two names speaking are a person
-        if len(words) >= 2 and gender_of(words[0]) is not None:
-            return "PERSON"
+        if len(words) >= 2 and gender_of(words[0]) is not None and not (
+                {w.lower() for w in words} & ORG_WORDS):
+            return "PERSON"  # `Marcus Webb`, but not `Virginia University`
         return span.label_
 
     def _attach(self, by_key: dict[str, list[Entity]], kind: str, words: tuple[str, ...],
                 gender: str | None = None):
         """The known entity this name belongs to (same surname, compatible first name and
         gender, same organisation name or acronym), or None."""
-        if kind == "PERSON" or len(words) == 1:
+        if kind == "PERSON" or len(words) == 1 and not _INITIALISM.fullmatch(words[0]):
             key = _surname(words)
             first = name_key(words[0]) if len(words) > 1 else None
+            if first in _PARTICLES and len(words) == 2:
+                first = None  # `De Blasio` is Bill de Blasio's surname, not a first name
             people = [e for e in by_key.get(key, []) if e.kind == "PERSON"]
             if gender:
                 # `Mr. Obama` is not Michelle Obama
@@ -754,13 +799,30 @@ class ArticleEntities:
                 for entity in self._live():
                     if entity.kind == "PERSON" and any(_surname(n) == key for n in entity.names):
                         return entity
+                # `Mr. Ban` after `Ban Ki-moon`: a family name written first, before a
+                # hyphenated given name
+                for entity in self._live():
+                    if entity.kind == "PERSON" and any(
+                        len(n) > 2 and name_key(n[0]) == key and "-" in n[1:] for n in entity.names
+                    ):
+                        return entity
         if kind != "PERSON":
             norm = _norm(words)
             for entity in by_key.get(norm, []):
                 if entity.kind != "PERSON":
                     return entity
+            if len(words) > 1:
+                # `the Security Council` after `the United Nations Security Council`
+                for entity in reversed(self.entities):
+                    if entity.kind in ("ORG", "MEDIA") and not entity.fixed_name and any(
+                        _suffix(tuple(map(name_key, words)), tuple(map(name_key, n)))
+                        for n in entity.names
+                    ):
+                        return entity
             if len(words) == 1 and words[0].isupper():
-                found = [e for e in by_key.get("acr:" + words[0], []) if e.kind != "PERSON"]
+                # `S.E.C.` after `Securities and Exchange Commission`
+                found = [e for e in by_key.get("acr:" + words[0].replace(".", ""), [])
+                         if e.kind != "PERSON"]
                 if found:
                     return found[-1]
             if len(words) == 1:
@@ -772,21 +834,37 @@ class ArticleEntities:
                         len(n) > 1 and n[-1] == words[0] for n in entity.names
                     ):
                         return entity
+                found = self._company_of(words[0])
+                if found is not None:
+                    return found
         return None
+
+    def _company_of(self, word: str) -> Entity | None:
+        """`Peabody` after `Peabody Energy`: the organisation whose two-word name begins
+        with ``word``, when only one does."""
+        owners = [e for e in self._live() if e.kind == "ORG" and any(
+            len(n) == 2 and n[0] == word and n[1][:1].isupper() for n in e.names)]
+        return owners[0] if len(owners) == 1 else None
 
     def _index_owned(self) -> None:
         """`Clinton's campaign`, `the Trump campaign`: the organisation "X campaign"."""
         by_name: dict[str, Entity] = {}
         for t in self.tokens:
-            if t.lower_ not in _OWNED_ORGS or t.i in self._tok_entity or t.i in self._excluded:
+            if t.lower_ not in _OWNED_ORGS and t.lower_ not in _CAMPAIGN_WORDS or \
+                    t.i in self._tok_entity or t.i in self._excluded:
                 continue
             owner = next((c for c in t.lefts if c.dep_ in ("poss", "compound")
                           and c.i in self._tok_entity), None)
             if owner is None:
                 continue
             entity = self.entities[self._tok_entity[owner.i]]
+            unit = t.lower_
+            if unit in _CAMPAIGN_WORDS:
+                if entity.kind != "PERSON":
+                    continue
+                unit = "campaign"  # `the Trump team` is the Trump campaign
             base = entity.display().split()[-1] if entity.kind == "PERSON" else entity.display()
-            name = f"{base} {t.lower_}"
+            name = f"{base} {unit}"
             org = by_name.get(name)
             if org is None:
                 org = Entity(id=len(self.entities), kind="ORG", key=name.lower(), fixed_name=name)
@@ -796,6 +874,27 @@ class ArticleEntities:
             self._tok_entity[t.i] = org.id
             if not self._in_quote[t.i]:
                 org.mentions.append(t.i)
+
+    def _index_police(self) -> Resolution | None:
+        """The one police force the article names (`the Tulsa police chief`, `a
+        Charlotte-Mecklenburg police officer`) as "Tulsa police", or None when it names
+        none or several."""
+        names: set[str] = set()
+        text = doc_text(self.doc)
+        for t in self.tokens:
+            if t.lower_ not in _FORCES or not t.text.islower() or t.i in self._excluded:
+                continue
+            k = t.i
+            while k > 0 and (self.tokens[k - 1].tag_ == "NNP" and self.tokens[k - 1].text[:1]
+                             .isupper() or self.tokens[k - 1].text == "-" and k > 1
+                             and not self.tokens[k - 1].whitespace_):
+                k -= 1
+            place = self.tokens[k : t.i]
+            if place and place[0].text != "-" and any(p.ent_type_ in ("GPE", "ORG", "LOC") for p in place):
+                names.add(f"{text[place[0].idx : place[-1].idx + len(place[-1])]} {t.lower_}")
+        if len(names) != 1:
+            return None
+        return Resolution(names.pop(), "organisation", None, "owner")
 
     def _index_roles(self) -> None:
         """Descriptors attached to names become roles of their entities."""
@@ -847,7 +946,10 @@ class ArticleEntities:
     def _weight(self, tok: int) -> float:
         t = self.doc[tok]
         w = 1.0
-        if t.dep_ in _SUBJ or (t.dep_ in ("compound", "flat", "appos") and t.head.dep_ in _SUBJ):
+        # a name's own words (`Donald` of `Donald Trump said`) share its subject weight; a
+        # name modifying a common noun (`the Clinton campaign said`) is not the subject
+        if t.dep_ in _SUBJ or (t.dep_ in ("compound", "flat", "appos") and t.head.dep_ in _SUBJ
+                               and not (t.dep_ == "compound" and t.head.tag_ in ("NN", "NNS"))):
             w += _SUBJECT_WEIGHT
             verb = t.head if t.dep_ in _SUBJ else t.head.head
             if verb.lower_ in CLAIM_VERBS:
@@ -988,11 +1090,12 @@ class ArticleEntities:
     def _by_key(self, head: Token) -> Entity | None:
         """The entity whose surname or name is ``head``'s word: the one mentioned last
         before it, else the first after."""
-        key = head.text.lower().removesuffix("'s").removesuffix("’s")
-        found = [e for e in self._live() if e.key == key or (e.kind != "PERSON" and e.acronym
-                                                               and e.acronym.lower() == key)]
+        key = name_key(head.text).removesuffix("'s")  # `S.E.C.` is the acronym `sec`
+        found = [e for e in self._live() if e.key == key and not (
+            e.kind == "PERSON" and _INITIALISM.fullmatch(head.text)) or (
+            e.kind != "PERSON" and e.acronym and e.acronym.lower() == key)]
         if not found:
-            return None
+            return self._company_of(head.text)
         people = [e for e in found if e.kind == "PERSON" and e.firsts]
         if len(people) > 1:
             prev = head.nbor(-1).lower_ if head.i > 0 else ""
@@ -1068,8 +1171,10 @@ class ArticleEntities:
         """A common-noun phrase: a role of a known entity, an organisation's own unit, the
         latest outlet or organisation, or an unnamed (anonymous) source."""
         low = head.lower_
+        # a party named as an organisation (`the GOP nominee`) still says the party
         mods = {_PARTY_SYNONYMS.get(c.lower_, c.lower_) for c in head.lefts
-                if c.tag_ in ("JJ", "NNP", "NN", "NNPS") and c.i not in self._tok_entity}
+                if c.tag_ in ("JJ", "NNP", "NN", "NNPS") and (
+                    c.i not in self._tok_entity or _PARTY_SYNONYMS.get(c.lower_, c.lower_) in _PARTIES)}
         owner = next((c for c in head.lefts if c.dep_ in ("poss", "compound")
                       and c.i in self._tok_entity), None)
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts)
@@ -1103,13 +1208,18 @@ class ArticleEntities:
             if head.tag_ == "NNPS" or head.ent_type_ == "NORP":
                 return Resolution(None, "anonymous", None, "group")
             return Resolution(name, kind, None, "plain")
-        if definite or owner is not None:
+        if (definite or owner is not None) and head.tag_ != "NNS":
+            # `the E.U. leaders` are a group: no one person's role
             found = self._by_role(head, low, mods)
             if found is None and (definite or owner is not None and
                                   self.entities[self._tok_entity[owner.i]].kind != "PERSON"):
                 found = self._salient_for(head, low, mods)
             if found is not None:
                 return found
+        if low in _FORCES and self._police is not None and not any(
+                c.dep_ in ("poss", "compound") for c in head.lefts):
+            # `police said` where the article names one force (`Tulsa police`): that force
+            return self._police
         if head.ent_type_ == "NORP" or low in ANONYMOUS_HEADS or head.tag_ in ("NNS", "NNPS") \
                 or TITLES.get(low) or low in ("man", "woman", "person", "one", "someone"):
             return Resolution(None, "anonymous", None, "descriptor")
@@ -1130,6 +1240,14 @@ class ArticleEntities:
                     if found.name:
                         return found
         for c in head.rights:
+            if c.dep_ == "relcl":
+                # `a speech Mrs. Clinton delivered`, `a report that the agency released`
+                subj = next((g for g in c.children if g.dep_ == "nsubj"
+                             and g.lower_ not in RELATIVE), None)
+                if subj is not None:
+                    found = self.resolve_token(subj)
+                    if found.name:
+                        return found
             preps = [c] if c.dep_ == "prep" and c.lower_ in _MAKER_PREPS else [
                 g for g in c.children if c.dep_ == "acl" and g.dep_ in ("agent", "prep")
                 and g.lower_ in _MAKER_PREPS]
@@ -1150,6 +1268,9 @@ class ArticleEntities:
         for t in reversed(self.doc[max(0, head.i - 400) : head.i]):
             if t.lower_ != head.lower_ or self._in_quote[t.i]:
                 continue
+            maker = self._maker(t)  # `a new ad from the Trump campaign`
+            if maker is not None:
+                return maker
             for c in t.children:
                 if c.dep_ == "poss":
                     return self.resolve_token(c)
@@ -1159,8 +1280,11 @@ class ArticleEntities:
                             obj = next((o for o in g.children if o.dep_ == "pobj"), None)
                             if obj is not None:
                                 return self.resolve_token(obj)
-            if t.dep_ == "dobj" and t.head.tag_.startswith("VB"):
-                subj = next((c for c in t.head.children if c.dep_ in _SUBJ), None)
+            verb = t.head.head if t.dep_ == "pobj" and t.head.dep_ == "prep" else t.head
+            if (t.dep_ == "dobj" or t.dep_ == "pobj" and verb is not t.head) and \
+                    verb.tag_.startswith("VB"):
+                # `the museum issued a statement`, `in a statement, the union called ...`
+                subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
                 if subj is not None and subj.i != head.i:
                     found = self.resolve_token(subj)
                     if found.name:
@@ -1182,7 +1306,7 @@ class ArticleEntities:
             want = "ORG"
         else:
             return None
-        party = {m for m in mods if m in ("republican", "democratic")}
+        party = {m for m in mods if m in _PARTIES}
         gender = _noun_gender(low)
         best, best_s = None, 0.0
         for entity in self._live():
@@ -1190,6 +1314,8 @@ class ArticleEntities:
                 continue
             if gender and entity.gender and entity.gender != gender:
                 continue  # `the businessman` is no woman
+            if want == "PERSON" and _other_office(low, entity.roles):
+                continue  # `the nominee` is not the person the article calls a judge
             if want == "ORG" and entity.kind != "ORG":
                 continue
             if want == "MEDIA" and entity.kind != "MEDIA":
@@ -1198,7 +1324,7 @@ class ArticleEntities:
                 entity.fixed_name and entity.fixed_name.endswith("campaign")
             ):
                 continue
-            if party and entity.role_mods & {"republican", "democratic"} and not (
+            if party and entity.role_mods & _PARTIES and not (
                 party & entity.role_mods
             ):
                 continue
@@ -1223,12 +1349,14 @@ class ArticleEntities:
                 if not words & _GENERIC_NAME_WORDS.get(low, {low}) and (
                         low not in ("company", "firm") or entity.kind != "ORG"):
                     continue
-            elif low == "campaign" and entity.fixed_name and entity.fixed_name.endswith("campaign"):
+            elif low in _OWNED_ORGS and entity.fixed_name and \
+                    entity.fixed_name.endswith(f" {low}"):  # `the family`: the Scott family
                 pass
-            elif (low in entity.roles or TITLES.get(low) and TITLES[low] in entity.roles) and not (
+            elif (low in entity.roles or _office(low) in {_office(r) for r in entity.roles}
+                  - {None}) and not (
                     _noun_gender(low) and entity.gender and entity.gender != _noun_gender(low)):
-                party = {m for m in mods if m in ("republican", "democratic")}
-                if party and entity.role_mods & {"republican", "democratic"} and not (
+                party = {m for m in mods if m in _PARTIES}
+                if party and entity.role_mods & _PARTIES and not (
                     party & entity.role_mods
                 ):
                     continue

@@ -364,6 +364,10 @@ def find_quotes(article: ParsedArticle) -> list[Quote]:
                 if at_start:
                     # a continuation quote keeps the previous paragraph's speaker
                     src = replace(last_direct[1], how="continuation")
+            elif src is None and last_direct and last_direct[0] == c.para:
+                # `"...," Obama said. He did not say more. "..."`: a quote with no cue
+                # later in the paragraph of an attributed one goes on in its voice
+                src = replace(last_direct[1], how="continuation")
             last_direct = (c.para_last, src) if src is not None else None
             quotes.append(_quote(text, c.spans, "direct", src))
         else:

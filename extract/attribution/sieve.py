@@ -147,6 +147,12 @@ def _subject(verb: Token, blocked: Sequence[Span]) -> Token | None:
                     # subject that can speak is the speaker, or nobody
                     return _agent_between(child, verb, blocked)
                 return child
+        if v.dep_ == "conj" and v.tag_ == "VBD" and v.head.tag_ == "VB" and \
+                v.head.dep_ == "ccomp" and v.head.head.tag_ == "VBD":
+            # `May said that the country would declare ... and suggested that ...`: a past
+            # verb joined to a reported clause's bare verb goes with the verb reporting it
+            v = v.head.head
+            continue
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
             v = v.head
             continue
@@ -154,6 +160,15 @@ def _subject(verb: Token, blocked: Sequence[Span]) -> Token | None:
             v = v.head.head  # `She followed that by saying`
             continue
         if v.dep_ in ("acl", "relcl") and not v.head.tag_.startswith("VB"):
+            noun = v.head
+            holder = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else (
+                noun.head if noun.dep_ == "dobj" else None)
+            if v.dep_ == "acl" and v.tag_ == "VBG" and not can_speak(noun) and \
+                    holder is not None and holder.tag_.startswith("VB"):
+                # `she said at a news conference announcing ...`, `he set a policy urging
+                # ...`: an event or a thing speaks for whoever held or made it
+                v = holder
+                continue
             return v.head if not _quoted(v.head, blocked) else None
         break
     # mis-parsed: the noun right before the cue (`Chief Chuck Jordan said`)
