@@ -257,6 +257,12 @@ def _object_content(verb: Token, kids: list[Token]) -> list[Token] | None:
                 toks += _subtree(c)
         elif c.dep_ in ("oprd", "xcomp") and c.tag_ != "VBN":
             toks += _subtree(c)
+        elif c.dep_ == "advcl" and c.tag_ == "VB" and c.lower_ not in CLAIM_VERBS and any(
+            g.dep_ == "aux" and g.lower_ == "to" and g.i == c.i - 1 for g in c.children
+        ):
+            # `supports his amendments to expand the program`: the purpose the object serves
+            # (the parse hangs the infinitive on the verb)
+            toks += _subtree(c)
     return toks
 
 
@@ -406,6 +412,10 @@ def _from_according(tok: Token, model: ArticleEntities) -> _Found | None:
         return None
     head = tok.head
     while head.dep_ not in ("ROOT", "ccomp", "conj", "relcl", "advcl") and head.head.i != head.i:
+        head = head.head
+    while head.dep_ == "conj" and tok.i > head.i and head.head.tag_.startswith(("VB", "MD")):
+        # `X received 37 percent and Y 36 percent, according to the poll`: a phrase after
+        # the last of coordinated clauses covers them all
         head = head.head
     content = _subtree(head, skip=[tok])
     src = _source_at(objs[0], (tok, to), model)

@@ -285,3 +285,16 @@ def test_a_particular_poll_is_the_source_of_the_clause_set_in_it():
 def test_the_topic_asked_about_follows_the_addressee():
     c = only("On Monday, reporters asked the governor about the budget gap.")
     assert (c.cue, c.content, c.source_mention) == ("asked", "the budget gap", "reporters")
+
+
+def test_the_purpose_of_an_object_goes_with_it():
+    c = only("Mayor Ines Ruiz supports his amendments to expand the ferry service.")
+    assert (c.cue, c.content) == ("supports", "his amendments to expand the ferry service")
+
+
+def test_according_to_after_coordinated_clauses_covers_them_all():
+    text = ("Lind won 41 percent, Voss took 30 percent and Brandt got 12 percent, "
+            "according to the county clerk.")
+    c = only(text)
+    assert c.content == "Lind won 41 percent, Voss took 30 percent and Brandt got 12 percent"
+    assert c.source_mention == "the county clerk"
