@@ -394,7 +394,10 @@ def _from_passive(verb: Token, blocked: Sequence[Span], model: ArticleEntities) 
 
 def _from_raising(verb: Token) -> _Found | None:
     """`X seems to ...`: subject and complement, hedged, with no source."""
-    comp = [c for c in verb.children if c.dep_ in ("xcomp", "acomp", "ccomp") and c.i > verb.i]
+    # (the parse often labels an adjective after `seem` a predicate: `seemed unperturbed`)
+    comp = [c for c in verb.children if c.i > verb.i and (
+        c.dep_ in ("xcomp", "acomp", "ccomp", "oprd", "attr")
+        or (c.dep_ == "prep" and c.lower_ == "like"))]
     subj = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ != "it"]
     if not comp:
         return None

@@ -298,3 +298,9 @@ def test_according_to_after_coordinated_clauses_covers_them_all():
     c = only(text)
     assert c.content == "Lind won 41 percent, Voss took 30 percent and Brandt got 12 percent"
     assert c.source_mention == "the county clerk"
+
+
+def test_an_adjective_after_seem_is_a_hedged_claim():
+    c = only("The harbour board seemed oddly relaxed about the delay.")
+    assert (c.cue, c.hedge, c.source) == ("seemed", "seemed", None)
+    assert c.content == "The harbour board oddly relaxed about the delay"
