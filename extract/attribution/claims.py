@@ -48,6 +48,7 @@ from newsetl.extract.attribution.lexicon import (
     CUE_CLASS_OF,
     CUE_NOUNS,
     HEDGE_ADVERBS,
+    IN_SOURCE_NOUNS,
     OBJECT_PREPS,
     OBJECT_VERBS,
     PASSIVE_HEDGES,
@@ -55,6 +56,8 @@ from newsetl.extract.attribution.lexicon import (
     PREP_VERBS,
     QUESTION_VERBS,
     RAISING_VERBS,
+    SOURCE_NOUNS,
+    TOPIC_PREPS,
 )
 from newsetl.extract.attribution.lexicon import (
     TITLES as TITLE_WORDS,
@@ -254,6 +257,12 @@ def _object_content(verb: Token, kids: list[Token]) -> list[Token] | None:
                 toks += _subtree(c)
         elif c.dep_ in ("oprd", "xcomp") and c.tag_ != "VBN":
             toks += _subtree(c)
+        elif c.dep_ == "advcl" and c.tag_ == "VB" and c.lower_ not in CLAIM_VERBS and any(
+            g.dep_ == "aux" and g.lower_ == "to" and g.i == c.i - 1 for g in c.children
+        ):
+            # `supports his amendments to expand the program`: the purpose the object serves
+            # (the parse hangs the infinitive on the verb)
+            toks += _subtree(c)
     return toks
 
 
@@ -261,7 +270,8 @@ def _prep_content(verb: Token, kids: list[Token]) -> list[Token] | None:
     """`referring to X`, `called for ...`, `lashed out at X`: the object of a preposition
     right after the verb (or its particle); the preposition goes with the cue."""
     lower = verb.lower_
-    if lower not in PREP_VERBS and lower not in OBJECT_VERBS:
+    if not (lower in PREP_VERBS or lower in OBJECT_VERBS or lower in QUESTION_VERBS
+            or lower in ADDRESSEE_VERBS):
         return None
     nxt = verb.i + 1
     while nxt < len(verb.doc) and verb.doc[nxt].dep_ in ("prt", "advmod") and nxt - verb.i < 3:
@@ -269,11 +279,28 @@ def _prep_content(verb: Token, kids: list[Token]) -> list[Token] | None:
     preps = [c for c in kids if c.dep_ == "prep" and c.i == nxt]
     if preps and preps[0].lower_ in PREP_VERBS.get(lower, OBJECT_PREPS):
         return [t for t in _subtree(preps[0]) if t.i != preps[0].i] or None
+    if lower in QUESTION_VERBS or lower in ADDRESSEE_VERBS:
+        # `asked the mayor about the budget`: the topic after the addressee
+        # (the parse may hang the topic on the addressee: `asked [Trump about X]`)
+        addressee = [c for c in kids if c.dep_ in ("dobj", "dative") and c.left_edge.i == nxt
+                     and _is_person(c)]
+        topic = [c for c in kids + [g for a in addressee for g in a.children]
+                 if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS and addressee
+                 and c.i in (addressee[0].right_edge.i + 1, addressee[0].i + 1)]
+        if topic and not any(g.ent_type_ in ("DATE", "TIME") for g in topic[0].children):
+            return [t for t in _subtree(topic[0]) if t.i != topic[0].i] or None
     for c in kids:
         # `called for the Islamic State to be hit harder`: a `for ... to` clause
         if c.dep_ == "advcl" and c.left_edge.i == nxt and c.left_edge.lower_ == "for":
             return [t for t in _subtree(c) if t.i != nxt]
     return None
+
+
+def _is_person(tok: Token) -> bool:
+    """Whether a noun phrase's head may be someone addressed: a name, a pronoun or a word
+    for people (`told a story about X` has no addressee)."""
+    return (tok.ent_type_ in ("PERSON", "ORG", "NORP") or tok.tag_ in ("PRP", "NNP", "NNPS")
+            or tok.lower_ in SOURCE_NOUNS)
 
 
 def _without_other_cues(verb: Token, toks: list[Token]) -> list[Token]:
@@ -367,7 +394,10 @@ def _from_passive(verb: Token, blocked: Sequence[Span], model: ArticleEntities) 
 
 def _from_raising(verb: Token) -> _Found | None:
     """`X seems to ...`: subject and complement, hedged, with no source."""
-    comp = [c for c in verb.children if c.dep_ in ("xcomp", "acomp", "ccomp") and c.i > verb.i]
+    # (the parse often labels an adjective after `seem` a predicate: `seemed unperturbed`)
+    comp = [c for c in verb.children if c.i > verb.i and (
+        c.dep_ in ("xcomp", "acomp", "ccomp", "oprd", "attr")
+        or (c.dep_ == "prep" and c.lower_ == "like"))]
     subj = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ != "it"]
     if not comp:
         return None
@@ -386,9 +416,30 @@ def _from_according(tok: Token, model: ArticleEntities) -> _Found | None:
     head = tok.head
     while head.dep_ not in ("ROOT", "ccomp", "conj", "relcl", "advcl") and head.head.i != head.i:
         head = head.head
+    while head.dep_ == "conj" and tok.i > head.i and head.head.tag_.startswith(("VB", "MD")):
+        # `X received 37 percent and Y 36 percent, according to the poll`: a phrase after
+        # the last of coordinated clauses covers them all
+        head = head.head
     content = _subtree(head, skip=[tok])
     src = _source_at(objs[0], (tok, to), model)
     return _Found((tok, to), tuple(content), src)
+
+
+def _from_artifact(prep: Token, model: ArticleEntities) -> _Found | None:
+    """`In a new poll, 40 percent back the plan`: the clause set in a poll or a study is
+    its finding. The poll must be a particular one (`rising in the polls` is a figure of
+    speech) and the clause a main one with a subject; a cue verb heading it (`in the poll,
+    voters said ...`) makes a claim of its own."""
+    objs = [c for c in prep.children if c.dep_ == "pobj" and c.lower_ in IN_SOURCE_NOUNS]
+    head = prep.head
+    if (not objs or prep.dep_ != "prep" or not head.tag_.startswith("VB")
+            or head.lower_ in CLAIM_VERBS or head.lower_ in RAISING_VERBS
+            or head.dep_ in ("relcl", "acl", "advcl", "xcomp", "pcomp")
+            or not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)):
+        return None
+    if all(c.dep_ == "det" and c.lower_ == "the" for c in objs[0].children):
+        return None
+    return _Found((prep,), tuple(_subtree(head, skip=[prep])), _source_at(objs[0], (prep,), model))
 
 
 def _from_hedge(adv: Token) -> _Found | None:
@@ -522,7 +573,7 @@ def _inside(spans: Sequence[Span], blocked: Sequence[Span]) -> float:
 # every word that may be a cue, for a cheap first test on each token
 _CUE_WORDS = (
     CLAIM_VERBS | RAISING_VERBS | CUE_NOUNS | PREP_NOUNS | HEDGE_ADVERBS | CUE_ADJECTIVES
-) | {"according"}
+) | {"according", "in"}
 
 
 def _find_all(doc: Doc, blocked: Sequence[Span], model: ArticleEntities) -> list[_Found]:
@@ -537,6 +588,8 @@ def _find_all(doc: Doc, blocked: Sequence[Span], model: ArticleEntities) -> list
         if tok.lower_ == "according":
             # tagged VBG, but never a verb of its own
             found = _from_according(tok, model)
+        elif tok.lower_ == "in":
+            found = _from_artifact(tok, model)
         elif tok.tag_.startswith("VB"):
             found = _from_verb(tok, blocked, model)
         elif tok.tag_ == "RB":
@@ -629,7 +682,7 @@ def claim_candidates(article: ParsedArticle, quotes: Sequence[Quote]) -> list[tu
     seen: set[tuple[Span, ...]] = set()
     for f in _find_all(doc, marks, model) + _from_colons(article):
         spans = _content_spans(f, text)
-        if _only_a_name(f):
+        if _only_a_name(f) and not _takes_a_side(f):
             continue  # `questioned Governor Pike`: a person is no content
         if not spans or _inside(spans, direct) >= 0.5 or _inside(spans, marks) >= 0.9:
             continue
@@ -696,6 +749,8 @@ def claim_features(f: _Found, spans: Sequence[Span], nested: bool) -> list[str]:
     low = cue.lower_
     if low == "according":
         pattern = "according"
+    elif low == "in":
+        pattern = "artifact"
     elif cue.text == ":":
         pattern = "label"
     elif cue.tag_ == "RB":
@@ -725,7 +780,7 @@ def claim_features(f: _Found, spans: Sequence[Span], nested: bool) -> list[str]:
         f"src={src.type if src else 'nosource'}", f"src_how={src.how if src else 'nosource'}",
         f"src_resolved={src.resolved_how if src else 'nosource'}",
         f"nested={nested}", f"negated={_negated(cue)}", f"hedge={bool(_hedge_of(f))}",
-        f"cue*attach={low}*{attach}",
+        f"cue*attach={low}*{attach}", f"only_a_name={_only_a_name(f)}",
     ]
     return feats
 
@@ -764,6 +819,14 @@ def _only_a_name(f: _Found) -> bool:
     words = [t for t in f.content if not t.is_punct and t.i not in {c.i for c in f.cue}]
     return bool(words) and all(t.ent_type_ == "PERSON" or t.tag_ == "PRP" or
                                t.lower_ in TITLE_WORDS for t in words)
+
+
+def _takes_a_side(f: _Found) -> bool:
+    """Whether the cue is one of attitude with a person named (`endorsed Clinton`, `backs
+    Sanders`): siding with a person is a claim about them, so a name alone is content (a
+    pronoun alone is not: `approve it` says nothing without its antecedent)."""
+    return (CUE_CLASS_OF.get(f.cue[0].lower_) == "attitude"
+            and any(t.ent_type_ == "PERSON" for t in f.content))
 
 
 def _claim_confidence(f: _Found, spans: Sequence[Span]) -> float:

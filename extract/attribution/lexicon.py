@@ -144,6 +144,9 @@ PREP_VERBS = {
     for form in forms(lemma)
 }
 CONTENT_PREPS = frozenset({"about", "of", "to", "for", "against", "on", "at", "with", "from"})
+# prepositions giving the topic asked or told about, after the addressee (`asked the mayor
+# about the budget`)
+TOPIC_PREPS = frozenset({"about", "on", "of"})
 # verbs whose object is an addressee, never the content (`told reporters that ...`)
 ADDRESSEE_VERBS = _expand("tell inform remind assure reassure convince persuade warn advise")
 # verbs whose object names what is reported (`blamed the invasion on Biden`): the object
@@ -191,6 +194,10 @@ CUE_NOUNS = frozenset(
     calls insistence
     """.split()
 )
+
+# artifacts that carry a finding when a clause is set in them (`In a new poll, 40 percent
+# back the plan`): the artifact is the source, `in` the cue
+IN_SOURCE_NOUNS = frozenset("poll polls survey surveys study studies".split())
 
 # nouns whose prepositional object is the content (`criticism of X`, `support for X`)
 PREP_NOUNS = frozenset(

@@ -267,3 +267,40 @@ def test_many_and_one_parse_agree(nlp):
 
     assert plain(find_claims(article, find_quotes(article))) == plain(many[0]) == plain(
         extract_claims(texts[0]))
+
+
+def test_a_name_alone_is_the_content_of_a_cue_of_attitude():
+    c = only("Senator Ada Voss endorsed Peter Lind on Friday.")
+    assert (c.cue, c.content, c.source) == ("endorsed", "Peter Lind", "Ada Voss")
+
+
+def test_a_particular_poll_is_the_source_of_the_clause_set_in_it():
+    text = "In a new Harbor Institute poll, the mayor leads her rival by nine points."
+    c = find(extract_claims(text), "the mayor leads her rival by nine points")
+    assert (c.cue, c.source_mention) == ("In", "a new Harbor Institute poll")
+    # a figure of speech names no poll
+    assert extract_claims("The mayor has been rising in the polls since May.") == []
+
+
+def test_the_topic_asked_about_follows_the_addressee():
+    c = only("On Monday, reporters asked the governor about the budget gap.")
+    assert (c.cue, c.content, c.source_mention) == ("asked", "the budget gap", "reporters")
+
+
+def test_the_purpose_of_an_object_goes_with_it():
+    c = only("Mayor Ines Ruiz supports his amendments to expand the ferry service.")
+    assert (c.cue, c.content) == ("supports", "his amendments to expand the ferry service")
+
+
+def test_according_to_after_coordinated_clauses_covers_them_all():
+    text = ("Lind won 41 percent, Voss took 30 percent and Brandt got 12 percent, "
+            "according to the county clerk.")
+    c = only(text)
+    assert c.content == "Lind won 41 percent, Voss took 30 percent and Brandt got 12 percent"
+    assert c.source_mention == "the county clerk"
+
+
+def test_an_adjective_after_seem_is_a_hedged_claim():
+    c = only("The harbour board seemed oddly relaxed about the delay.")
+    assert (c.cue, c.hedge, c.source) == ("seemed", "seemed", None)
+    assert c.content == "The harbour board oddly relaxed about the delay"
