@@ -182,8 +182,9 @@ def _attributing_gap(doc: Doc, start: int, end: int, blocked: Sequence[Span]) ->
 
 def _leads_into_quote(rest: str) -> bool:
     """Whether the text from a cue to the next quote's mark introduces that quote: no
-    sentence ends in it and it ends in a comma or a colon (`adding, "`, `then predicted: "`)."""
-    return not re.search(r"[.?!;]", rest) and rest.rstrip()[-1:] in (",", ":")
+    sentence ends in it and it ends in a comma (`adding later, "`); a gap ending in a colon
+    never joins at all."""
+    return not re.search(r"[.?!;]", rest) and rest.rstrip().endswith(",")
 
 
 def _join_split(cands: list[_Candidate], doc: Doc, blocked: Sequence[Span]) -> list[_Candidate]:
