@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 
 from newsetl.errors import NewsetlError
 from newsetl.values import ErrorPolicy, Stage
-from newsetl.warehouse.db import fatal_error
+from newsetl.warehouse.db import fatal_error, interrupted
 from newsetl.warehouse.runs import RunError
 
 T = TypeVar("T")
@@ -32,7 +32,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 def is_fatal(error: BaseException) -> bool:
     """Whether ``error`` stops the run rather than one input: Ctrl-C and other stops from
     outside, a bad config or an unusable warehouse (``NewsetlError.fatal``), a full disk."""
-    if not isinstance(error, Exception):
+    if not isinstance(error, Exception) or interrupted(error):
         return True
     if isinstance(error, NewsetlError):
         return error.fatal

@@ -28,6 +28,7 @@ from newsetl.values import CONFIDENCE_THRESHOLD, Target
 DEFAULT_CONFIG = "feeds.toml"
 INTERRUPTED = 130
 """the exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells count it)"""
+_INTERRUPTED_LINE = "Error: interrupted; the run is recorded as interrupted"
 MIN_CONFIDENCE_HELP = ("Count quotes and claims of at least this confidence (the speakers and "
                        f"sources views count from {CONFIDENCE_THRESHOLD:g}; 0 counts all).")
 
@@ -788,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"Error: {fatal_error(error) or error}", err=True)
         return 1
     except click.exceptions.Abort:
-        click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
+        click.echo(_INTERRUPTED_LINE, err=True)
         return INTERRUPTED
     except click.UsageError as error:
         where = error.ctx.command_path if error.ctx else "newsetl"
@@ -798,11 +799,14 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"Error: {error.format_message()}", err=True)
         return error.exit_code
     except KeyboardInterrupt:
-        click.echo("Error: interrupted; the run is recorded as interrupted", err=True)
+        click.echo(_INTERRUPTED_LINE, err=True)
         return INTERRUPTED
     except Exception as error:  # a bug: say so in one line unless asked for the traceback
-        from newsetl.warehouse.db import fatal_error
+        from newsetl.warehouse.db import fatal_error, interrupted
 
+        if interrupted(error):  # Ctrl-C during a DuckDB query comes out as its RuntimeError
+            click.echo(_INTERRUPTED_LINE, err=True)
+            return INTERRUPTED
         named = fatal_error(error)  # a full disk or a damaged warehouse, however it surfaced
         if named is not None:
             click.echo(f"Error: {named}", err=True)

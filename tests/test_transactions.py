@@ -3,6 +3,8 @@ run closed as completed, failed or interrupted whatever happens."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,45 @@ def test_a_run_keeps_its_own_error_when_its_end_cannot_be_noted(
         again.query("UPDATE runs SET pid = -1")
     with Warehouse.open(tmp_path / "news.duckdb") as again:
         assert again.query("SELECT status FROM runs")[1] == [("interrupted",)]
+
+
+LONG_QUERY = "SELECT count(*) FROM range(500000000) t(x) WHERE x % 7 = 3"
+"""a query that runs for seconds (3 s on two slow cores): a Ctrl-C lands while DuckDB works
+on it (DuckDB may look at the signal only once the query is done: it is raised all the same)"""
+SIGINT_AFTER = 0.5
+"""seconds from the query's start to the Ctrl-C"""
+CTRL_C_DURING_A_QUERY = f"""
+import os, signal, sys, threading
+from newsetl.values import Flow
+from newsetl.warehouse import Warehouse
+from newsetl.warehouse.db import interrupted
+from newsetl.warehouse.runs import recorded_run
+from newsetl.flows.cli import main
+
+def ctrl_c_soon():
+    threading.Timer({SIGINT_AFTER}, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+path = sys.argv[1]
+with Warehouse.open(path) as warehouse:
+    try:
+        with recorded_run(warehouse, Flow.REPROCESS, {{}}):
+            ctrl_c_soon()
+            warehouse.query({LONG_QUERY!r})
+    except BaseException as error:
+        print("raised", type(error).__name__, interrupted(error))
+    print("run", warehouse.query("SELECT status FROM runs")[1][0][0])
+ctrl_c_soon()
+print("cli", main(["sql", "--db", path, {LONG_QUERY!r}]))
+"""
+
+
+def test_ctrl_c_while_duckdb_runs_a_query_is_an_interruption(tmp_path: Path) -> None:
+    # DuckDB turns the SIGINT into 'RuntimeError: Query interrupted': the run is interrupted,
+    # not failed, and the CLI says so (exit 130) instead of reporting a bug
+    done = subprocess.run([sys.executable, "-c", CTRL_C_DURING_A_QUERY,
+                           str(tmp_path / "news.duckdb")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.splitlines() == ["raised RuntimeError True", "run interrupted",
+                                        "cli 130"], done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "Error: interrupted; the run is recorded as interrupted")

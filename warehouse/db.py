@@ -32,6 +32,8 @@ _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _DISK_FULL = re.compile(r"no space left on device|disk is full|disk quota exceeded", re.I)
 _DAMAGED = re.compile(r"corrupt database file|could not read enough bytes from file|"
                       r"checksum .* does not match", re.I)
+_DUCKDB_INTERRUPTED = "Query interrupted"
+"""what DuckDB's Python client raises (as a RuntimeError) when Ctrl-C cuts a query short"""
 _last_opened: list[Path] = []
 """the warehouse this process opened last: where an error raised deep in a run comes from"""
 _PID_SLACK = 60.0
@@ -145,6 +147,24 @@ def fatal_error(error: BaseException | None, path: Path | str | None = None
             return WarehouseCorrupt(path, text)
         error = error.__cause__ or error.__context__
     return None
+
+
+def interrupted(error: BaseException | None) -> bool:
+    """Whether ``error`` is, or was raised from, Ctrl-C cutting a DuckDB query short.
+
+    A SIGINT that arrives while DuckDB runs a query in the main thread comes out of it as
+    ``RuntimeError: Query interrupted`` (or ``duckdb.InterruptException``), not as the
+    ``KeyboardInterrupt`` the signal raised: it is a stop from outside all the same.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, KeyboardInterrupt | duckdb.InterruptException):
+            return True
+        if isinstance(error, RuntimeError) and str(error) == _DUCKDB_INTERRUPTED:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _check_blocks(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from newsetl.values import Flow, RunStatus, Stage
-from newsetl.warehouse.db import Warehouse, process_alive
+from newsetl.warehouse.db import Warehouse, interrupted, process_alive
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,10 @@ def recorded_run(warehouse: Sessions, flow: Flow, parameters: Mapping[str, Any])
     try:
         yield run
     except Exception as error:
-        _close(warehouse, run, RunStatus.FAILED, str(error) or type(error).__name__)
+        if interrupted(error):  # Ctrl-C during a query: DuckDB's RuntimeError, a stop all the same
+            _close(warehouse, run, RunStatus.INTERRUPTED)
+        else:
+            _close(warehouse, run, RunStatus.FAILED, str(error) or type(error).__name__)
         raise
     except BaseException:
         _close(warehouse, run, RunStatus.INTERRUPTED)
