@@ -157,7 +157,7 @@ def test_backfilled_articles_have_their_claims_and_sources(tmp_path: Path) -> No
     claims = query(db, "SELECT seq, source, source_type, cue, hedge, parent_seq, run_id,"
                        " extractor_version FROM claims ORDER BY seq")
     assert {c[6] for c in claims} == {summary.run_id}
-    assert {c[7] for c in claims} == {"claims-3"}
+    assert {c[7] for c in claims} == {"claims-4"}
     by_cue = {(c[1], c[3]) for c in claims}
     assert {("Donald Trump", "blamed"), ("Donald Trump", "claimed"), ("Politico", "reported"),
             ("Volodymyr Zelenskyy", "said")} <= by_cue

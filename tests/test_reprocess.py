@@ -44,7 +44,7 @@ def test_a_quotes_version_bump_rewrites_the_quotes_and_nothing_else(
     assert rows(ingested.db, "SELECT DISTINCT extractor_version, run_id FROM quotes") == [
         ("quotes-test-bump", summary.run_id)]
     assert rows(ingested.db, "SELECT DISTINCT extractor, version FROM article_extractions"
-                             " ORDER BY 1") == [("claims", "claims-3"),
+                             " ORDER BY 1") == [("claims", "claims-4"),
                                                 ("quotes", "quotes-test-bump")]
     # a second reprocess finds everything at the current version
     assert reprocess_flow(ingested, "quotes").quotes_articles == 0

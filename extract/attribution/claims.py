@@ -72,7 +72,7 @@ from newsetl.extract.attribution.sieve import (
     source_of_verb,
 )
 
-CLAIMS_VERSION = "claims-3"
+CLAIMS_VERSION = "claims-4"
 
 Span = tuple[int, int]
 

@@ -69,6 +69,10 @@ _WEAK_PERSON = 0.4
 _NEW_PERSON = 1.5
 _NEW_WITHIN = 2
 _MAX_SENTENCES_BACK = 6
+# a delayed identification: a story's first lines describe a person (`A state judge
+# ruled...`) and name them a few sentences on (`Judge Ana Ruiz wrote...`)
+_LEDE_SENTENCES = 3
+_NAMED_WITHIN_AHEAD = 4
 # a bare surname shared by several people goes to the most prominent: full-name mentions
 # count one each, a heading this much, and being the first of them named this much
 _HEADED_WEIGHT = 3.0
@@ -1194,7 +1198,7 @@ class ArticleEntities:
                 if creator is not None:
                     return creator
         if head.tag_ in ("NNP", "NNPS") and head.text[:1].isupper() and not indefinite \
-                and head.i not in self._excluded:
+                and head.i not in self._excluded and not self._only_roles(head):
             # a proper noun the tagger did not label: keep it as written
             toks = [t for t in head.subtree if t.i <= head.i and t.tag_ in ("NNP", "NNPS")
                     and not _is_title(t)]
@@ -1216,6 +1220,12 @@ class ArticleEntities:
                 found = self._salient_for(head, low, mods)
             if found is not None:
                 return found
+        if not definite and head.tag_ in ("NN", "NNP") and _is_person_noun(low) and (
+                owner is None or self.entities[self._tok_entity[owner.i]].kind != "PERSON"):
+            # `a New York judge`, `Senator from Texas`: no one's lawyer, an unnamed holder
+            holder = self._holder(head, low, bare=not indefinite)
+            if holder is not None:
+                return holder
         if low in _FORCES and self._police is not None and not any(
                 c.dep_ in ("poss", "compound") for c in head.lefts):
             # `police said` where the article names one force (`Tulsa police`): that force
@@ -1226,6 +1236,44 @@ class ArticleEntities:
         if low in MEDIA_HEADS:
             return Resolution(None, "media", None, "descriptor")
         return Resolution(None, "anonymous", None, "descriptor")
+
+    def _only_roles(self, head: Token) -> bool:
+        """Whether a capitalised phrase is only role words (`Judge rejects...`, `Lawmaker
+        urges...` at the start of a line): a description, not a name."""
+        words = [t for t in head.subtree if t.i <= head.i and t.tag_ in ("NNP", "NNPS")]
+        return bool(words) and all(_is_person_noun(t.lower_) for t in words)
+
+    def _holder(self, head: Token, low: str, bare: bool) -> Resolution | None:
+        """The person an undetermined role means. Bare, as headings and ledes write it
+        (`Senator from Texas says...`), it is the one person of the article holding it:
+        the last named before, else the first named just after. With `a` (`A state judge
+        ruled... Judge Ana Ruiz wrote`), a delayed identification: the first person named
+        in the few sentences after who holds it, if none holding it was named before
+        (`a judge` after Judge Ruiz is someone else). Both only in the story's first
+        sentences, where such descriptions stand for the people named next."""
+        if self._sent_rank[self._sent_of[head.i]] > _LEDE_SENTENCES:
+            return None
+        office = _office(low) or _SAME_OFFICE.get(low)
+        gender = _noun_gender(low)
+
+        def holds(entity: Entity) -> bool:
+            if gender and entity.gender and entity.gender != gender:
+                return False
+            return low in entity.roles or office is not None and office in {
+                _office(r) or _SAME_OFFICE.get(r) for r in entity.roles}
+
+        holders = sorted(((min(e.mentions), e) for e in self._live()
+                          if e.kind == "PERSON" and e.mentions and holds(e)),
+                         key=lambda pair: pair[0])
+        before = [e for first, e in holders if first < head.i]
+        if before:
+            return Resolution(before[-1].display(), "person", before[-1].id,
+                              "ahead") if bare and len(before) == 1 else None
+        after = [(first, e) for first, e in holders if first > head.i
+                 and self._age(head.i, first) <= _NAMED_WITHIN_AHEAD]
+        if not after:
+            return None
+        return Resolution(after[0][1].display(), "person", after[0][1].id, "ahead")
 
     def _maker(self, head: Token) -> Resolution | None:
         """An artifact whose maker is named with it: `a Quinnipiac University poll`,

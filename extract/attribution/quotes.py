@@ -32,7 +32,7 @@ from newsetl.extract.attribution.marks import (
 )
 from newsetl.extract.attribution.sieve import Source, confidence, find_source, source_of_verb
 
-QUOTES_VERSION = "quotes-3"
+QUOTES_VERSION = "quotes-4"
 
 Span = tuple[int, int]
 

@@ -49,7 +49,7 @@ def only(text: str) -> Claim:
 
 
 def test_version_and_json_shape():
-    assert CLAIMS_VERSION == "claims-3"
+    assert CLAIMS_VERSION == "claims-4"
     c = only("Officials said the bridge would reopen in May.")
     d = c.to_dict()
     assert list(d) == [

@@ -459,3 +459,65 @@ def test_a_past_verb_joined_to_a_reported_clause_shares_the_reporting_subject():
     claims = extract_attributions(text).claims
     closing = [c for c in claims if "close the border" in c.content]
     assert [c.source for c in closing] == ["Ana Lind"]
+
+
+# kind: descriptor (a role standing for the person the story names next)
+
+
+def test_a_role_in_the_lede_is_the_person_named_with_it_just_after(nlp):
+    text = (
+        "A county judge on Friday threw out the lawsuit against the mill.\n\n"
+        "The families had asked for damages over the fumes.\n\n"
+        "Circuit Judge Helen Marsh wrote that the evidence did not hold."
+    )
+    assert name_at(nlp, text, "judge") == "Helen Marsh"
+
+
+def test_a_role_in_the_lede_stays_unnamed_when_no_one_holds_it(nlp):
+    text = (
+        "A county judge on Friday threw out the lawsuit against the mill.\n\n"
+        "Mill owner Victor Hale said he was relieved."
+    )
+    assert name_at(nlp, text, "judge") is None
+
+
+def test_a_role_named_again_with_a_is_someone_else(nlp):
+    text = (
+        "Judge Helen Marsh threw out the lawsuit on Friday.\n\n"
+        "A second judge will hear the appeal, lawyers said.\n\n"
+        "Judge Tom Reyes was named to the case later."
+    )
+    assert name_at(nlp, text, "judge") is None
+
+
+def test_a_role_far_into_the_story_is_no_delayed_name(nlp):
+    text = (
+        "The mill closed in May. Workers left the town. The school lost pupils. Shops shut "
+        "early. The river ran clean again.\n\n"
+        "A county judge ruled on the lawsuit on Friday.\n\n"
+        "Judge Helen Marsh wrote that the evidence did not hold."
+    )
+    assert name_at(nlp, text, "judge") is None
+
+
+def test_a_bare_role_in_a_heading_is_the_one_holding_it(nlp):
+    # as headings write it: no article, capitalised, and the holder named before or after
+    text = (
+        "Senator says the budget deal is near.\n\n"
+        "Sen. Paula Vance told reporters on Tuesday that both parties had given ground."
+    )
+    assert name_at(nlp, text, "Senator") == "Paula Vance"
+    text = (
+        "Paula Vance backs the budget.\n\n"
+        "Senator from Ohio says the deal is near.\n\n"
+        "Sen. Vance told reporters on Tuesday that both parties had given ground."
+    )
+    assert name_at(nlp, text, "Senator") == "Paula Vance"
+
+
+def test_a_capitalised_role_alone_is_no_organisation(nlp):
+    text = "Lawmaker urges a vote on the dam.\n\nThe river rose again on Sunday."
+    assert name_at(nlp, text, "Lawmaker") is None
+    entities = ArticleEntities(nlp(text), [])
+    start = text.index("Lawmaker")
+    assert entities.resolve(start, start + len("Lawmaker")).type == "anonymous"
