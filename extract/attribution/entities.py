@@ -84,6 +84,9 @@ _OWNED_ORGS = frozenset({"campaign", "administration", "family"})
 _CAMPAIGN_WORDS = frozenset({"team"})
 # a place's force, named by the place before it: `Tulsa police`
 _FORCES = frozenset({"police"})
+# a nation's own bodies, named by its people's adjective: `the Saudi government`
+_STATE_BODIES = frozenset({"government", "regime", "military", "army"})
+_PAIR_WORDS = 8  # how far before an artifact a slash-joined pair of its makers may begin
 # descriptions that pick the latest organisation of the article (`the company said`)
 _GENERIC_ORGS = frozenset(
     "company firm group organization organisation agency department committee court "
@@ -1189,7 +1192,15 @@ class ArticleEntities:
             res = self._pronoun.get(pron.i) if pron is not None else None
             if res is not None and res.name and res.entity is not None and res.type == "person":
                 return Resolution(f"{res.name.split()[-1]} {low}", "organisation", None, "owner")
+        if low in _STATE_BODIES:
+            nation = next((c for c in head.lefts if c.dep_ in ("amod", "compound")
+                           and c.ent_type_ in ("NORP", "GPE") and c.i not in self._excluded), None)
+            if nation is not None:
+                return Resolution(f"{nation.text} {low}", "organisation", None, "plain")
         if low in ARTIFACTS:
+            paired = self._paired_maker(head)
+            if paired is not None:
+                return paired
             maker = self._maker(head)
             if maker is not None:
                 return maker
@@ -1274,6 +1285,24 @@ class ArticleEntities:
         if not after:
             return None
         return Resolution(after[0][1].display(), "person", after[0][1].id, "ahead")
+
+    def _paired_maker(self, head: Token) -> Resolution | None:
+        """`a Reuters/Ipsos poll`, `the CNN/ORC survey`: an artifact made by two names
+        joined by a slash is the pair's, as written (a pollster and its client)."""
+        words = [t for t in self.doc[max(0, head.i - _PAIR_WORDS) : head.i] if t.head.i == head.i
+                 or t.head.head.i == head.i or t.text == "/"]
+        for k, t in enumerate(words[1:-1], start=1):
+            left, right = words[k - 1], words[k + 1]
+            if t.text == "/" and left.i + 1 == t.i == right.i - 1 and \
+                    left.tag_ == right.tag_ == "NNP":
+                first, last = left.i, right.i
+                while first > 0 and self.doc[first - 1].tag_ == "NNP":
+                    first -= 1
+                while last + 1 < head.i and self.doc[last + 1].tag_ == "NNP":
+                    last += 1
+                return Resolution(self.doc[first : last + 1].text, "organisation", None,
+                                  "maker")
+        return None
 
     def _maker(self, head: Token) -> Resolution | None:
         """An artifact whose maker is named with it: `a Quinnipiac University poll`,

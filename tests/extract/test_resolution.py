@@ -521,3 +521,26 @@ def test_a_capitalised_role_alone_is_no_organisation(nlp):
     entities = ArticleEntities(nlp(text), [])
     start = text.index("Lawmaker")
     assert entities.resolve(start, start + len("Lawmaker")).type == "anonymous"
+
+
+def test_a_poll_by_two_names_joined_by_a_slash_is_the_pairs(nlp):
+    # the tagger names only the first of the two (a news outlet) by itself
+    text = "The Times/Marist poll released Friday shows the mayor ahead."
+    assert name_at(nlp, text, "poll") == "Times/Marist"
+    text = "The AP/Norcross survey found that most voters back the bridge."
+    assert name_at(nlp, text, "survey") == "AP/Norcross"
+    text = "The latest Okafor Media/Trent Research survey showed the mayor ahead."
+    assert name_at(nlp, text, "survey") == "Okafor Media/Trent Research"
+
+
+def test_a_nations_government_is_named_by_its_adjective(nlp):
+    text = "The Ruritanian government denied any part in the attack on Monday."
+    entities = ArticleEntities(nlp(text), [])
+    start = text.index("government")
+    found = entities.resolve(start, start + len("government"))
+    assert (found.name, found.type) == ("Ruritanian government", "organisation")
+    text = "The Swedish government said on Monday that talks would resume."
+    assert name_at(nlp, text, "government") == "Swedish government"
+    # a government no nation names stays unnamed
+    assert name_at(nlp, "The government said on Monday that talks would resume.",
+                   "government") is None
