@@ -1279,12 +1279,12 @@ class ArticleEntities:
         before = [e for first, e in holders if first < head.i]
         if before:
             return Resolution(before[-1].display(), "person", before[-1].id,
-                              "ahead") if bare and len(before) == 1 else None
+                              "holder") if bare and len(before) == 1 else None
         after = [(first, e) for first, e in holders if first > head.i
                  and self._age(head.i, first) <= _NAMED_WITHIN_AHEAD]
         if not after:
             return None
-        return Resolution(after[0][1].display(), "person", after[0][1].id, "ahead")
+        return Resolution(after[0][1].display(), "person", after[0][1].id, "holder")
 
     def _paired_maker(self, head: Token) -> Resolution | None:
         """`a Reuters/Ipsos poll`, `the CNN/ORC survey`: an artifact made by two names

@@ -493,7 +493,7 @@ STEP_TRUST = {
 RESOLUTION_TRUST = {
     "name": 1.0, "owner": 0.9, "relative": 0.9, "author": 0.85, "group": 0.9,
     "descriptor": 0.85, "plain": 0.75, "role": 0.75, "salient": 0.7, "maker": 0.7,
-    "ahead": 0.7,
+    "holder": 0.7,
     "pronoun": 0.8, "generic": 0.6,
     "unresolved": 0.4, "none": 0.4,
 }  # fmt: skip
