@@ -127,26 +127,32 @@ def fatal_error(error: BaseException | None, path: Path | str | None = None
     A run stops on these: recording them as the fault of the input at hand would hide them.
     """
     path = path or _last_opened[-1] if path or _last_opened else None
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, (DiskFull, WarehouseCorrupt)):
-            return error
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-            where = f" writing {error.filename}" if error.filename else ""
-            return DiskFull(f"{error.strerror or 'no space left'}{where}")
-        text = _first_line(error)
+    for link in _chain(error):
+        if isinstance(link, (DiskFull, WarehouseCorrupt)):
+            return link
+        if isinstance(link, OSError) and link.errno in (errno.ENOSPC, errno.EDQUOT):
+            where = f" writing {link.filename}" if link.filename else ""
+            return DiskFull(f"{link.strerror or 'no space left'}{where}")
+        text = _first_line(link)
         # words only from the storage's own errors: a server's "507 disk is full" is its own
-        storage = isinstance(error, duckdb.Error | WarehouseError) or type(
-            error).__module__.startswith("sqlite3")
+        storage = isinstance(link, duckdb.Error | WarehouseError) or type(
+            link).__module__.startswith("sqlite3")
         if storage and _DISK_FULL.search(text):
             return DiskFull(text)
-        if isinstance(error, duckdb.Error) and _DAMAGED.search(text):
+        if isinstance(link, duckdb.Error) and _DAMAGED.search(text):
             if "could not read enough bytes" in text.lower():
                 text = f"the file ends before a block it needs, it was cut short: {text}"
             return WarehouseCorrupt(path, text)
-        error = error.__cause__ or error.__context__
     return None
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    """``error`` and the errors it was raised from (its cause, else its context), each once."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
 
 
 def interrupted(error: BaseException | None) -> bool:
@@ -156,15 +162,8 @@ def interrupted(error: BaseException | None) -> bool:
     ``RuntimeError: Query interrupted`` (or ``duckdb.InterruptException``), not as the
     ``KeyboardInterrupt`` the signal raised: it is a stop from outside all the same.
     """
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, KeyboardInterrupt | duckdb.InterruptException):
-            return True
-        if isinstance(error, RuntimeError) and str(error) == _DUCKDB_INTERRUPTED:
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+    return any(isinstance(e, KeyboardInterrupt | duckdb.InterruptException) or (
+        isinstance(e, RuntimeError) and str(e) == _DUCKDB_INTERRUPTED) for e in _chain(error))
 
 
 def _check_blocks(con: duckdb.DuckDBPyConnection, path: Path) -> None:
